@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * internal.h - shared between the runtime's files; not part of the ABI.
+ *
+ * Everything here runs on a thread the controller borrowed (or in the
+ * constructor): one at a time, because the controller holds every thread
+ * of the process under ptrace while it works, so no locking is needed.
+ */
+#ifndef ULP_RUNTIME_INTERNAL_H
+#define ULP_RUNTIME_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "libpulp/ulp-abi.h"
+#include "libpulp/ulp-errors.h"
+#include "packer/container.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+extern struct ulp_runtime ulp_runtime;
+
+static inline void *ptr_of(uint64_t a)
+{
+	return (void *)(uintptr_t)a;
+}
+
+static inline uint64_t addr_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+/* msgq.c */
+HIDDEN __attribute__((format(printf, 1, 2))) void msg_log(const char *fmt, ...);
+HIDDEN extern struct ulp_msgq ulp_msgq;
+
+/* registry.c */
+HIDDEN struct ulp_patch *registry_find(const uint8_t id[ULP_ID_LEN]);
+HIDDEN void registry_insert(struct ulp_patch *p);
+HIDDEN struct ulp_patch *registry_site_owner(uint64_t old_addr, const struct ulp_patch *except);
+HIDDEN struct ulp_site *patch_site_find(const struct ulp_patch *p, uint64_t old_addr);
+HIDDEN void registry_begin(void);
+HIDDEN void registry_end(void);
+
+/* load.c */
+HIDDEN int patch_load(const char *path, const uint8_t id[ULP_ID_LEN], struct ulp_patch **ret_patch);
+
+/* txn.c */
+HIDDEN int txn_prepare_apply(struct ulp_patch *p);
+HIDDEN int txn_prepare_revert(struct ulp_patch *p);
+HIDDEN void txn_discard(void);
+
+/* runtime.c */
+HIDDEN int runtime_fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * load.c - loading a patch into this process: read and validate its
+ * container, find the target object it was built for (by build-id), load
+ * the patch object with dlopen(RTLD_NOW) and resolve the address of every
+ * old and new function.  Nothing in the target's code changes here; the
+ * write set is built later (txn.c) and written by the controller.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpulp/internal.h"
+
+#define NOTE_ALIGN(x) (((x) + 3u) & ~3u)
+
+/* The object a container targets, as found among the loaded ones. */
+struct target_match {
+	const struct container *c;
+	char exe_name[256];
+	bool name_seen;
+	bool found;
+	uint64_t base;
+	const ElfW(Phdr) * phdr;
+	ElfW(Half) phnum;
+};
+
+static int file_read_all(int fd, uint8_t **ret_buf, size_t *ret_len)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
+		return -ULP_E_NOT_ELF;
+	uint8_t *buf = malloc((size_t)st.st_size);
+	if (!buf)
+		return -ENOMEM;
+	size_t done = 0;
+	while (done < (size_t)st.st_size) {
+		ssize_t n = pread(fd, buf + done, (size_t)st.st_size - done, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int r = n < 0 ? -errno : -ULP_E_MALFORMED;
+			free(buf);
+			return r;
+		}
+		done += (size_t)n;
+	}
+	*ret_buf = buf;
+	*ret_len = done;
+	return 0;
+}
+
+/* The GNU build-id note of a loaded object, from its mapped PT_NOTEs. */
+static bool object_buildid(const struct dl_phdr_info *info, const uint8_t **ret_id, uint32_t *ret_len)
+{
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		const uint8_t *p = ptr_of(info->dlpi_addr + ph->p_vaddr);
+		const uint8_t *end = p + ph->p_memsz;
+		while (p + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *n = (const void *)p;
+			const uint8_t *name = p + sizeof(*n);
+			const uint8_t *desc = name + NOTE_ALIGN(n->n_namesz);
+			if (desc + n->n_descsz > end)
+				break;
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+				*ret_id = desc;
+				*ret_len = n->n_descsz;
+				return true;
+			}
+			p = desc + NOTE_ALIGN(n->n_descsz);
+		}
+	}
+	return false;
+}
+
+static int target_match_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct target_match *m = data;
+	(void)size;
+	const char *name = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : m->exe_name;
+	const char *slash = strrchr(name, '/');
+	if (strcmp(slash ? slash + 1 : name, m->c->target_name) == 0)
+		m->name_seen = true;
+
+	const uint8_t *id;
+	uint32_t len;
+	if (!object_buildid(info, &id, &len) || len != m->c->buildid_len ||
+	    memcmp(id, m->c->buildid, len) != 0)
+		return 0;
+	m->found = true;
+	m->base = info->dlpi_addr;
+	m->phdr = info->dlpi_phdr;
+	m->phnum = info->dlpi_phnum;
+	return 1;
+}
+
+static int target_find(const struct container *c, struct target_match *m)
+{
+	*m = (struct target_match){.c = c};
+	ssize_t n = readlink("/proc/self/exe", m->exe_name, sizeof(m->exe_name) - 1);
+	if (n > 0)
+		m->exe_name[n] = '\0';
+	dl_iterate_phdr(target_match_cb, m);
+	if (m->found)
+		return 0;
+	if (m->name_seen)
+		return runtime_fail(-ULP_E_BUILDID, "'%s' is loaded but its build-id differs from the patch's: buildid mismatch",
+				    c->target_name);
+	return runtime_fail(-ULP_E_TARGET_NOT_LOADED, "target library '%s' is not loaded", c->target_name);
+}
+
+/* Whether [addr, addr+len) lies in an executable segment of the target. */
+static bool target_covers(const struct target_match *m, uint64_t addr, uint64_t len)
+{
+	for (ElfW(Half) i = 0; i < m->phnum; i++) {
+		const ElfW(Phdr) *ph = &m->phdr[i];
+		uint64_t start = m->base + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && addr >= start &&
+		    addr + len <= start + ph->p_memsz)
+			return true;
+	}
+	return false;
+}
+
+/* dlopen through the descriptor we hashed, so that the object loaded is
+ * the one whose digest was checked, even if the path is replaced. */
+static int patch_dlopen(int fd, const char *path, void **ret_handle, uint64_t *ret_base)
+{
+	char fdpath[64];
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	void *h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *e = dlerror();
+		return runtime_fail(-ULP_E_DLOPEN, "cannot load '%s': %s", path, e ? e : "unknown error");
+	}
+	struct link_map *lm = NULL;
+	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) < 0 || !lm) {
+		dlclose(h);
+		return runtime_fail(-ULP_E_DLOPEN, "cannot find where '%s' was loaded", path);
+	}
+	*ret_handle = h;
+	*ret_base = lm->l_addr;
+	return 0;
+}
+
+static char *strdup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+/* Allocate the registry record: one block for the record and its sites. */
+static struct ulp_patch *patch_alloc(const struct container *c, const char *path)
+{
+	struct ulp_patch *p = calloc(1, sizeof(*p) + c->nfuncs * sizeof(struct ulp_site));
+	uint64_t *comments = calloc(c->ncomments + 1, sizeof(uint64_t));
+	if (!p || !comments)
+		goto fail;
+	for (uint32_t i = 0; i < c->ncomments; i++)
+		if (!(comments[i] = addr_of(strdup_or_empty(c->comments[i]))))
+			goto fail;
+	p->comments = addr_of(comments);
+	p->ncomments = c->ncomments;
+	p->path = addr_of(strdup_or_empty(path));
+	p->target = addr_of(strdup_or_empty(c->target_name));
+	if (!p->path || !p->target)
+		goto fail;
+	p->sites = addr_of(p + 1);
+	p->nsites = c->nfuncs;
+	return p;
+fail:
+	/* Out of memory while loading: what was duplicated stays allocated
+	 * (a few bytes, freed never) rather than risk a wrong free. */
+	free(p);
+	return NULL;
+}
+
+static int sites_resolve(struct ulp_patch *p, const struct container *c, const struct target_match *m,
+			 uint64_t patch_base)
+{
+	struct ulp_site *sites = ptr_of(p->sites);
+	for (uint32_t i = 0; i < c->nfuncs; i++) {
+		const struct container_func *f = &c->funcs[i];
+		struct ulp_site *s = &sites[i];
+		s->old_addr = m->base + f->old_off;
+		s->old_size = f->old_size;
+		s->new_addr = patch_base + f->new_off;
+		s->new_size = f->new_size;
+		s->site_addr = s->old_addr - ARCH_PAD_BEFORE;
+		if (!target_covers(m, s->site_addr, ARCH_WINDOW_LEN))
+			return runtime_fail(-ULP_E_NOT_PATCHABLE,
+					    "function '%s' of '%s' is not in its executable code (offset 0x%llx)",
+					    f->old_name, c->target_name, (unsigned long long)f->old_off);
+		Dl_info info;
+		if (!dladdr(ptr_of(s->new_addr), &info) || info.dli_fbase != ptr_of(patch_base))
+			return runtime_fail(-ULP_E_SYMBOL, "new function '%s' is not inside the patch object",
+					    f->new_name);
+	}
+	return 0;
+}
+
+int patch_load(const char *path, const uint8_t id[ULP_ID_LEN], struct ulp_patch **ret_patch)
+{
+	struct container c = CONTAINER_INIT;
+	struct target_match m;
+	uint8_t *file = NULL;
+	size_t len = 0;
+	void *handle = NULL;
+	uint64_t patch_base = 0;
+	struct ulp_patch *p = NULL;
+	int r;
+
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = runtime_fail(-errno, "cannot open '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	r = file_read_all(fd, &file, &len);
+	if (r == 0)
+		r = container_parse(file, len, &c);
+	if (r < 0) {
+		runtime_fail(r, "'%s': %s", path, ulp_strerror(r));
+		goto out;
+	}
+	if (memcmp(c.digest, id, ULP_ID_LEN) != 0) {
+		r = runtime_fail(-ULP_E_DIGEST, "'%s' changed while being applied", path);
+		goto out;
+	}
+	r = target_find(&c, &m);
+	if (r < 0)
+		goto out;
+	r = patch_dlopen(fd, path, &handle, &patch_base);
+	if (r < 0)
+		goto out;
+	p = patch_alloc(&c, path);
+	if (!p) {
+		r = runtime_fail(-ENOMEM, "out of memory loading '%s'", path);
+		goto out;
+	}
+	r = sites_resolve(p, &c, &m, patch_base);
+	if (r < 0)
+		goto out;
+
+	memcpy(p->id, id, ULP_ID_LEN);
+	p->state = ULP_PATCH_LOADED;
+	p->load_time = (uint64_t)time(NULL);
+	registry_insert(p);
+	msg_log("loaded '%s' for '%s' (%u functions)", path, c.target_name, c.nfuncs);
+	*ret_patch = p;
+	p = NULL;
+	handle = NULL;
+out:
+	/* A patch object that failed validation is unloaded again: nothing
+	 * of it can be running, no trampoline points into it. */
+	if (handle)
+		dlclose(handle);
+	free(p);
+	free(file);
+	container_release(&c);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}

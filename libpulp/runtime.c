@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * runtime.c - libpulp.so's root: the object the controller finds
+ * (ulp_runtime), the constructor, and the one entry point a borrowed
+ * thread calls.
+ *
+ * Rules (docs/runtime-abi.md): no interposed malloc, no threads, no signal
+ * handlers; never exit, abort or write to the process's descriptors.  An
+ * inconsistency sets ulp_runtime.error, which refuses further patching.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "libpulp/internal.h"
+#include "libpulp/optout.h"
+
+/* The only exported symbol (libpulp.map). */
+__attribute__((visibility("default"))) struct ulp_runtime ulp_runtime;
+
+extern void ulp_entry_stub(void) HIDDEN;
+
+int runtime_fail(int r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ulp_runtime.last_msg, sizeof(ulp_runtime.last_msg), fmt, ap);
+	va_end(ap);
+	msg_log("error: %s", ulp_runtime.last_msg);
+	return r;
+}
+
+static int prepare(uint64_t op, const char *path, const uint8_t *id)
+{
+	if (ulp_runtime.error)
+		return runtime_fail(-ULP_E_STICKY, "live patching stopped after an earlier error: %s",
+				    ulp_strerror(ulp_runtime.error));
+	if (!ulp_runtime.enabled)
+		return runtime_fail(-ULP_E_DISABLED, "live patching is disabled in this process");
+	txn_discard();
+
+	struct ulp_patch *p = registry_find(id);
+	switch (op) {
+	case ULP_OP_APPLY:
+		if (p && p->state == ULP_PATCH_APPLIED)
+			return runtime_fail(-ULP_E_ALREADY_APPLIED, "'%s' is already applied", path);
+		if (!p) {
+			int r = patch_load(path, id, &p);
+			if (r < 0)
+				return r;
+		}
+		return txn_prepare_apply(p);
+	case ULP_OP_REVERT:
+		if (!p || p->state != ULP_PATCH_APPLIED)
+			return runtime_fail(-ULP_E_NOT_APPLIED, "'%s' is not applied", path);
+		return txn_prepare_revert(p);
+	default:
+		return runtime_fail(-EINVAL, "unknown operation %llu", (unsigned long long)op);
+	}
+}
+
+/*
+ * Called on a borrowed thread through ulp_entry_stub.  The thread's errno
+ * belongs to the code it was taken from, so it is given back untouched.
+ */
+static int64_t runtime_prepare(uint64_t op, const char *path, const uint8_t *id)
+{
+	int saved_errno = errno;
+	ulp_runtime.last_msg[0] = '\0';
+	int r = prepare(op, path, id);
+	ulp_runtime.last_result = r;
+	errno = saved_errno;
+	return r;
+}
+
+__attribute__((constructor)) static void runtime_init(void)
+{
+	ulp_runtime.abi_version = ULP_ABI_VERSION;
+	ulp_runtime.size = sizeof(ulp_runtime);
+	ulp_runtime.stub = addr_of((const void *)ulp_entry_stub);
+	ulp_runtime.fn_prepare = addr_of((const void *)runtime_prepare);
+	ulp_runtime.msgq = addr_of(&ulp_msgq);
+	ulp_runtime.enabled = !optout_disabled();
+	msg_log("runtime ready in pid %d%s", (int)getpid(), ulp_runtime.enabled ? "" : " (live patching disabled)");
+	/* The magic last: a controller that sees it sees everything above. */
+	__atomic_store_n(&ulp_runtime.magic, ULP_RUNTIME_MAGIC, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * txn.c - the write set of an apply or a revert.
+ *
+ * The runtime decides every byte; the controller only executes the list
+ * (struct ulp_txn) while every thread is stopped, after checking that each
+ * address still holds the @before bytes.  The last writes flip the
+ * registry, so "applied" becomes true in the same stop as the code switch:
+ *
+ *   writes[0 .. nsites-1]   text: trampoline windows (ULP_WRITE_TEXT)
+ *   writes[nsites ..]       data: patch state, applied_seq, runtime seq,
+ *                           runtime txn = 0 (the set is consumed)
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libpulp/internal.h"
+
+static struct ulp_txn *txn_current;
+
+void txn_discard(void)
+{
+	if (!txn_current)
+		return;
+	free(ptr_of(txn_current->writes));
+	free(txn_current);
+	txn_current = NULL;
+	ulp_runtime.txn = 0;
+}
+
+static struct ulp_txn *txn_new(struct ulp_patch *p, uint32_t op, uint32_t max_writes)
+{
+	struct ulp_txn *t = calloc(1, sizeof(*t));
+	struct ulp_write *w = calloc(max_writes, sizeof(*w));
+	if (!t || !w) {
+		free(t);
+		free(w);
+		return NULL;
+	}
+	t->patch = addr_of(p);
+	t->op = op;
+	t->writes = addr_of(w);
+	return t;
+}
+
+static struct ulp_write *txn_next(struct ulp_txn *t)
+{
+	struct ulp_write *w = ptr_of(t->writes);
+	return &w[t->nwrites++];
+}
+
+static void txn_text(struct ulp_txn *t, uint64_t addr, uint32_t len, const uint8_t *after)
+{
+	struct ulp_write *w = txn_next(t);
+	w->addr = addr;
+	w->len = len;
+	w->flags = ULP_WRITE_TEXT;
+	memcpy(w->before, ptr_of(addr), len);
+	memcpy(w->after, after, len);
+}
+
+static void txn_data(struct ulp_txn *t, void *addr, const void *after, uint32_t len)
+{
+	struct ulp_write *w = txn_next(t);
+	w->addr = addr_of(addr);
+	w->len = len;
+	memcpy(w->before, addr, len);
+	memcpy(w->after, after, len);
+}
+
+/* Publish @t as the prepared transaction; the last write consumes it. */
+static void txn_publish(struct ulp_txn *t)
+{
+	txn_current = t;
+	ulp_runtime.txn = addr_of(t);
+	uint64_t zero = 0;
+	txn_data(t, &ulp_runtime.txn, &zero, sizeof(zero));
+}
+
+static void window_read(const struct ulp_site *s, uint8_t window[ARCH_WINDOW_LEN], struct arch_site *ret)
+{
+	memcpy(window, ptr_of(s->site_addr), ARCH_WINDOW_LEN);
+	arch_site_classify(window, ret);
+}
+
+/*
+ * Check one site before applying and fill its pristine bytes.  A site may
+ * be unpatched, or patched by the applied patch that owns it now (patches
+ * stack); anything else is code we do not understand and must not touch.
+ */
+static int site_check_apply(struct ulp_site *s, const struct arch_site *a, const uint8_t *window)
+{
+	if (a->state == ARCH_ENTRY_UNPATCHED) {
+		memcpy(s->pristine, window, a->len);
+		return 0;
+	}
+	struct ulp_patch *owner = a->state == ARCH_ENTRY_PATCHED ? registry_site_owner(s->old_addr, NULL) : NULL;
+	struct ulp_site *os = owner ? patch_site_find(owner, s->old_addr) : NULL;
+	if (!os || os->new_addr != a->target)
+		return runtime_fail(-ULP_E_NOT_PATCHABLE, "the entry of the function at 0x%llx is not patchable%s",
+				    (unsigned long long)s->old_addr,
+				    a->state == ARCH_ENTRY_PATCHED ? " (patched by something else)" : "");
+	memcpy(s->pristine, os->pristine, a->len);
+	return 0;
+}
+
+int txn_prepare_apply(struct ulp_patch *p)
+{
+	struct ulp_txn *t = txn_new(p, ULP_OP_APPLY, p->nsites + 4);
+	if (!t)
+		return runtime_fail(-ENOMEM, "out of memory preparing a patch");
+	struct ulp_site *sites = ptr_of(p->sites);
+	for (uint32_t i = 0; i < p->nsites; i++) {
+		uint8_t window[ARCH_WINDOW_LEN], after[ULP_WRITE_MAX];
+		struct arch_site a;
+		window_read(&sites[i], window, &a);
+		int r = site_check_apply(&sites[i], &a, window);
+		if (r < 0) {
+			free(ptr_of(t->writes));
+			free(t);
+			return r;
+		}
+		sites[i].site_len = a.len;
+		arch_site_patched_bytes(window, &a, sites[i].new_addr, after);
+		txn_text(t, sites[i].site_addr, a.len, after);
+	}
+	uint32_t applied = ULP_PATCH_APPLIED;
+	uint64_t seq = ulp_runtime.seq + 1;
+	txn_data(t, &p->state, &applied, sizeof(applied));
+	txn_data(t, &p->applied_seq, &seq, sizeof(seq));
+	txn_data(t, &ulp_runtime.seq, &seq, sizeof(seq));
+	txn_publish(t);
+	return 0;
+}
+
+/*
+ * Reverting a patch changes only the sites it owns (no newer applied patch
+ * replaces the same function); each goes to the newest other applied
+ * patch's trampoline or, if none, back to its pristine bytes.
+ */
+static int site_revert_bytes(const struct ulp_patch *p, const struct ulp_site *s, uint8_t *after,
+			     uint32_t *ret_len)
+{
+	uint8_t window[ARCH_WINDOW_LEN];
+	struct arch_site a;
+	window_read(s, window, &a);
+	if (a.state != ARCH_ENTRY_PATCHED || a.target != s->new_addr) {
+		ulp_runtime.error = -ULP_E_SITE_CHANGED;
+		return runtime_fail(-ULP_E_SITE_CHANGED,
+				    "the trampoline at 0x%llx no longer jumps to this patch; live patching is now "
+				    "disabled in this process",
+				    (unsigned long long)s->old_addr);
+	}
+	struct ulp_patch *next = registry_site_owner(s->old_addr, p);
+	if (next)
+		arch_site_patched_bytes(window, &a, patch_site_find(next, s->old_addr)->new_addr, after);
+	else
+		memcpy(after, s->pristine, a.len);
+	*ret_len = a.len;
+	return 0;
+}
+
+int txn_prepare_revert(struct ulp_patch *p)
+{
+	struct ulp_txn *t = txn_new(p, ULP_OP_REVERT, p->nsites + 2);
+	if (!t)
+		return runtime_fail(-ENOMEM, "out of memory preparing a revert");
+	struct ulp_site *sites = ptr_of(p->sites);
+	for (uint32_t i = 0; i < p->nsites; i++) {
+		if (registry_site_owner(sites[i].old_addr, NULL) != p)
+			continue;
+		uint8_t after[ULP_WRITE_MAX];
+		uint32_t len;
+		int r = site_revert_bytes(p, &sites[i], after, &len);
+		if (r < 0) {
+			free(ptr_of(t->writes));
+			free(t);
+			return r;
+		}
+		txn_text(t, sites[i].site_addr, len, after);
+	}
+	uint32_t reverted = ULP_PATCH_REVERTED;
+	txn_data(t, &p->state, &reverted, sizeof(reverted));
+	txn_publish(t);
+	return 0;
+}

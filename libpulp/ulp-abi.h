@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ulp-abi.h - the runtime ABI: what the controller (ulp) reads, writes and
+ * calls inside a target through libpulp.so.  Documented in docs/runtime-abi.md.
+ *
+ * The controller finds the exported object ULP_RUNTIME_SYMBOL through the
+ * dynamic symbol table of the libpulp.so mapped in the target and reads it
+ * through /proc/PID/mem.  Every pointer in these structures is stored as a
+ * uint64_t address in the target; every field has a fixed width, so the
+ * controller needs no knowledge of the runtime's internals.
+ *
+ * Rule for changes: append fields, bump ULP_ABI_VERSION on any change the
+ * controller must know about.
+ */
+#ifndef ULP_ABI_H
+#define ULP_ABI_H
+
+#include <stdint.h>
+
+#define ULP_RUNTIME_SYMBOL "ulp_runtime"
+#define ULP_RUNTIME_MAGIC 0x454d49544e52504cull /* "LPRNTIME" */
+#define ULP_ABI_VERSION 1
+
+#define ULP_ID_LEN 32	  /* a patch id is the container's SHA-256 digest */
+#define ULP_WRITE_MAX 24  /* >= ARCH_SITE_MAX */
+#define ULP_MSG_MAX 256	  /* runtime_last_msg */
+#define ULP_MSGQ_SIZE 16384
+
+/* Operations of ulp_runtime.fn_prepare. */
+enum ulp_op {
+	ULP_OP_APPLY = 1,
+	ULP_OP_REVERT = 2,
+};
+
+/* States of a registry record. */
+enum ulp_patch_state {
+	ULP_PATCH_LOADED = 1,  /* dlopen'ed and resolved, never switched on */
+	ULP_PATCH_APPLIED = 2, /* its trampolines are (or are shadowed by newer ones) in place */
+	ULP_PATCH_REVERTED = 3,
+};
+
+/* ulp_write.flags */
+#define ULP_WRITE_TEXT 1u /* a patch site: no thread's ip may lie inside it */
+
+/*
+ * One change to target memory.  The controller makes it while every thread
+ * is stopped, after checking that the memory still holds @before.  Text
+ * writes are the trampolines; data writes flip the registry so that the
+ * record says "applied" in the same stop that switches the code.
+ */
+struct ulp_write {
+	uint64_t addr;
+	uint32_t len;
+	uint32_t flags;
+	uint8_t before[ULP_WRITE_MAX];
+	uint8_t after[ULP_WRITE_MAX];
+};
+
+/* The write set prepared by fn_prepare, executed in order by the controller. */
+struct ulp_txn {
+	uint64_t patch;	  /* struct ulp_patch being applied or reverted */
+	uint32_t op;	  /* enum ulp_op */
+	uint32_t nwrites;
+	uint64_t writes;  /* struct ulp_write[nwrites] */
+};
+
+/* A function replaced by a patch: the stack check's ranges come from here. */
+struct ulp_site {
+	uint64_t old_addr; /* entry of the replaced function */
+	uint64_t old_size;
+	uint64_t new_addr; /* entry of the replacement in the patch object */
+	uint64_t new_size;
+	uint64_t site_addr; /* first byte of the trampoline window */
+	uint32_t site_len;
+	uint32_t reserved;
+	uint8_t pristine[ULP_WRITE_MAX]; /* the window before any patch touched it */
+};
+
+/* A registry record: one per patch container ever loaded, newest first. */
+struct ulp_patch {
+	uint64_t next;
+	uint8_t id[ULP_ID_LEN];
+	uint32_t state;	 /* enum ulp_patch_state */
+	uint32_t nsites;
+	uint64_t sites;	 /* struct ulp_site[nsites] */
+	uint64_t applied_seq; /* larger = applied later; the newest wins a shared site */
+	uint64_t load_time;   /* CLOCK_REALTIME seconds of the first load */
+	uint64_t path;	 /* NUL-terminated path of the container */
+	uint64_t target; /* NUL-terminated target object name */
+	uint32_t ncomments;
+	uint32_t reserved;
+	uint64_t comments; /* uint64_t[ncomments] addresses of NUL-terminated strings */
+};
+
+/* Message ring: the runtime's log, read by `ulp messages`. */
+struct ulp_msgq {
+	uint64_t head; /* bytes ever written; buf[head % size] is the next byte */
+	uint32_t size;
+	uint32_t reserved;
+	char buf[ULP_MSGQ_SIZE];
+};
+
+/*
+ * The runtime's root object.  @generation is even while stable and odd
+ * while the runtime changes the registry, so a reader that does not stop
+ * the process (ulp check, ulp patches) retries until it reads the same even
+ * value before and after.
+ */
+struct ulp_runtime {
+	uint64_t magic;
+	uint32_t abi_version;
+	uint32_t size;	     /* sizeof(struct ulp_runtime) */
+	uint64_t stub;	     /* ulp_entry_stub: where a borrowed thread starts */
+	uint64_t fn_prepare; /* int64_t fn(uint64_t op, const char *path, const uint8_t *id) */
+	uint64_t generation;
+	uint64_t patches;    /* newest struct ulp_patch, 0 if none */
+	uint64_t txn;	     /* prepared struct ulp_txn, 0 if none */
+	uint64_t seq;	     /* last applied_seq handed out */
+	uint64_t msgq;	     /* struct ulp_msgq */
+	int32_t error;	     /* sticky: nonzero refuses further patching */
+	uint32_t enabled;    /* 0: live patching disabled in this process */
+	int32_t last_result; /* result of the last fn_prepare */
+	uint32_t reserved;
+	char last_msg[ULP_MSG_MAX]; /* the message explaining last_result */
+};
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * container.h - the live patch container: reading, validating and writing
+ * the metadata section the packer adds to a patch object.  The byte layout
+ * is specified in docs/container.md; this is the only code that knows it.
+ *
+ * Shared by the packer, the controller and the runtime (libpulp.so), so it
+ * uses no library beyond libc: it parses ELF with <elf.h> structures and
+ * hashes with the in-tree SHA-256 (sha256.h).
+ *
+ * On-disk layout of section ULP_META_SECTION (all integers little-endian,
+ * offsets relative to the start of the section):
+ *
+ *   0   magic "ULPMETA1"                      8 bytes
+ *   8   u32 format version (ULP_META_VERSION)
+ *   12  u32 header size (ULP_META_HEADER_SIZE)
+ *   16  u32 flags (0)
+ *   20  u32 n_funcs
+ *   24  u32 n_refs (0 until references land)
+ *   28  u32 n_comments
+ *   32  u32 strtab offset        36  u32 strtab size
+ *   40  u32 target name (strtab offset)
+ *   44  u32 build-id offset      48  u32 build-id length
+ *   52  u32 funcs offset         56  u32 comments offset
+ *   60  u32 total section size
+ *   64  u8[32] digest: SHA-256 of the whole container file with these 32
+ *       bytes set to zero
+ *   96  (end of header)
+ *
+ *   func entry, 40 bytes:  u32 old name, u32 new name (strtab offsets),
+ *                          u64 old offset, u64 old size,
+ *                          u64 new offset, u64 new size
+ *   comment entry, 4 bytes: u32 text (strtab offset)
+ *
+ * Offsets of functions are symbol values: relative to the load base of a
+ * shared object (or absolute for a non-PIE executable, whose base is 0).
+ * Every string is NUL-terminated inside the string table.
+ */
+#ifndef ULP_CONTAINER_H
+#define ULP_CONTAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ULP_META_SECTION ".ulp.meta"
+#define ULP_META_MAGIC "ULPMETA1"
+#define ULP_META_VERSION 1
+#define ULP_META_HEADER_SIZE 96
+#define ULP_META_FUNC_SIZE 40
+#define ULP_META_COMMENT_SIZE 4
+#define ULP_DIGEST_LEN 32
+#define ULP_META_DIGEST_OFF 64
+
+struct container_func {
+	const char *old_name;
+	const char *new_name;
+	uint64_t old_off;
+	uint64_t old_size;
+	uint64_t new_off;
+	uint64_t new_size;
+};
+
+/**
+ * struct container - a parsed, validated container.  Strings point into
+ * @meta, which the structure owns.  Starts as CONTAINER_INIT; release with
+ * container_release(), which is safe on an initialised one.
+ */
+struct container {
+	uint8_t *meta; /* copy of the metadata section */
+	size_t meta_len;
+	uint32_t version;
+	const char *target_name;
+	const uint8_t *buildid;
+	uint32_t buildid_len;
+	uint32_t nfuncs;
+	struct container_func *funcs;
+	uint32_t ncomments;
+	const char **comments;
+	uint8_t digest[ULP_DIGEST_LEN];
+};
+
+#define CONTAINER_INIT {.meta = NULL}
+
+/**
+ * container_read() - read and validate the container at @path: ELF headers,
+ * the metadata section, every field's bounds, and the digest.
+ * Return: 0, -errno, -ULP_E_NOT_ELF, -ULP_E_NOT_CONTAINER, -ULP_E_MALFORMED,
+ * -ULP_E_VERSION or -ULP_E_DIGEST.
+ */
+int container_read(const char *path, struct container *ret_c);
+
+/** container_parse() - the same for a file already in memory. */
+int container_parse(const uint8_t *file, size_t len, struct container *ret_c);
+
+void container_release(struct container *c);
+
+/** struct container_spec - what the packer wants written. */
+struct container_spec {
+	const char *target_name;
+	const uint8_t *buildid;
+	uint32_t buildid_len;
+	uint32_t nfuncs;
+	const struct container_func *funcs;
+	uint32_t ncomments;
+	const char *const *comments;
+};
+
+/**
+ * container_write() - write @out: a copy of the ELF object @patch_so with
+ * the metadata section described by @spec (replacing one a previous run
+ * added), and the digest filled in.  Written to a temporary file in the
+ * directory of @out, synced and renamed over @out, so @out is either the
+ * old file or the complete new one; @out may be @patch_so.
+ */
+int container_write(const char *patch_so, const char *out, const struct container_spec *spec);
+
+/** container_id_hex() - the patch id (digest) as 64 hex digits + NUL. */
+void container_id_hex(const uint8_t digest[ULP_DIGEST_LEN], char out[2 * ULP_DIGEST_LEN + 1]);
+
+#endif

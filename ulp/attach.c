@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpulp/ulp-errors.h"
+#include "ulp/attach.h"
+#include "ulp/proc.h"
+
+uint64_t clock_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+struct thread *process_thread(struct process *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return &p->threads[i];
+	return NULL;
+}
+
+size_t process_live_threads(const struct process *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->nthreads; i++)
+		n += !p->threads[i].gone;
+	return n;
+}
+
+static struct thread *thread_add(struct process *p, pid_t tid)
+{
+	if (p->nthreads == p->alloc) {
+		size_t alloc = p->alloc ? 2 * p->alloc : 16;
+		struct thread *t = realloc(p->threads, alloc * sizeof(*t));
+		if (!t)
+			return NULL;
+		p->threads = t;
+		p->alloc = alloc;
+	}
+	struct thread *t = &p->threads[p->nthreads++];
+	*t = (struct thread){.tid = tid};
+	return t;
+}
+
+/*
+ * Seize every thread not held yet.  A thread that exits between the
+ * listing and the seize is simply not there (ESRCH).
+ * Return: number of threads newly seized, or a negative code.
+ */
+static int threads_seize_new(struct process *p, bool and_stop, int timeout_ms)
+{
+	pid_t *tids;
+	size_t n;
+	int r = proc_tasks(p->pid, &tids, &n);
+	if (r < 0)
+		return r;
+	int added = 0;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		if (process_thread(p, tids[i]))
+			continue;
+		if (ptrace(PTRACE_SEIZE, tids[i], NULL, NULL) < 0) {
+			if (errno != ESRCH)
+				r = -errno;
+			continue;
+		}
+		struct thread *t = thread_add(p, tids[i]);
+		if (!t) {
+			r = -ENOMEM;
+			break;
+		}
+		added++;
+		if (and_stop)
+			r = thread_stop(p, t, timeout_ms);
+	}
+	free(tids);
+	return r < 0 ? r : added;
+}
+
+int process_attach(pid_t pid, struct process *ret_p)
+{
+	struct process p = PROCESS_INIT;
+	p.pid = pid;
+	int r = remote_open(pid, &p.mem);
+	if (r < 0)
+		return r;
+	/* Threads may be created while we seize: list again until a pass
+	 * finds no thread we do not hold. */
+	while ((r = threads_seize_new(&p, false, 0)) > 0)
+		;
+	if (r == 0 && process_live_threads(&p) == 0)
+		r = -ESRCH;
+	if (r < 0) {
+		process_detach(&p);
+		return r;
+	}
+	*ret_p = p;
+	return 0;
+}
+
+/* Record what a wait status says about @t. Return 1 if @t is now stopped,
+ * 0 if it is gone. */
+static int thread_note_status(struct thread *t, int status)
+{
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		t->gone = true;
+		t->stopped = false;
+		return 0;
+	}
+	t->stopped = true;
+	if (status >> 16 != PTRACE_EVENT_STOP) {
+		/* A signal-delivery stop: the signal goes on at resume, and
+		 * our interrupt is still pending behind it. */
+		t->sig = WSTOPSIG(status);
+		t->trap_pending = true;
+	}
+	return 1;
+}
+
+/* Wait, bounded, for @t's next state change; polls because waitpid() has
+ * no timeout and a thread may never stop (it may be exiting). */
+static int thread_wait(struct process *p, struct thread *t, int timeout_ms, int *ret_status)
+{
+	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
+	for (unsigned spin = 0;; spin++) {
+		int status;
+		pid_t w = waitpid(t->tid, &status, __WALL | WNOHANG);
+		if (w == t->tid) {
+			*ret_status = status;
+			return 0;
+		}
+		if (w < 0 && errno != EINTR) {
+			t->gone = true;
+			return -ESRCH;
+		}
+		if (clock_us() > deadline)
+			return -ULP_E_TIMEOUT;
+		if (spin < 200)
+			sched_yield();
+		else
+			usleep(spin < 1000 ? 50 : 500);
+	}
+	(void)p;
+}
+
+int thread_stop(struct process *p, struct thread *t, int timeout_ms)
+{
+	if (t->gone || t->stopped)
+		return 0;
+	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0) {
+		if (errno == ESRCH) {
+			t->gone = true;
+			return 0;
+		}
+		return -errno;
+	}
+	int status;
+	int r = thread_wait(p, t, timeout_ms, &status);
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
+	thread_note_status(t, status);
+	return 0;
+}
+
+int thread_resume(struct process *p, struct thread *t)
+{
+	if (t->gone || !t->stopped)
+		return 0;
+	if (ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)t->sig) < 0) {
+		if (errno == ESRCH) {
+			t->gone = true;
+			return 0;
+		}
+		return -errno;
+	}
+	t->stopped = false;
+	t->sig = 0;
+	if (t->trap_pending) {
+		/* Our interrupt fires right after the signal is set up: take
+		 * that stop too, so the thread really runs. */
+		t->trap_pending = false;
+		int status;
+		if (thread_wait(p, t, 1000, &status) == 0 && thread_note_status(t, status) && t->stopped)
+			return thread_resume(p, t);
+	}
+	return 0;
+}
+
+int process_stop(struct process *p, int timeout_ms)
+{
+	int r = 0;
+	for (size_t i = 0; i < p->nthreads && r == 0; i++)
+		if (!p->threads[i].stopped && !p->threads[i].gone &&
+		    ptrace(PTRACE_INTERRUPT, p->threads[i].tid, NULL, NULL) < 0 && errno != ESRCH)
+			r = -errno;
+	for (size_t i = 0; i < p->nthreads && r == 0; i++)
+		r = thread_stop(p, &p->threads[i], timeout_ms);
+	/* Threads created before the stop took effect: seize and stop them,
+	 * until a full listing shows none we do not hold. */
+	while (r == 0 && (r = threads_seize_new(p, true, timeout_ms)) > 0)
+		r = 0;
+	if (r == 0 && process_live_threads(p) == 0)
+		r = -ULP_E_EXITED;
+	return r < 0 ? r : 0;
+}
+
+int process_resume(struct process *p)
+{
+	int r = 0;
+	for (size_t i = 0; i < p->nthreads; i++) {
+		int q = thread_resume(p, &p->threads[i]);
+		if (q < 0 && r == 0)
+			r = q;
+	}
+	return r;
+}
+
+int process_service(struct process *p, pid_t want, int *ret_status)
+{
+	for (;;) {
+		int status;
+		pid_t w = waitpid(-1, &status, __WALL | WNOHANG);
+		if (w <= 0)
+			return 0;
+		if (w == want) {
+			*ret_status = status;
+			return 1;
+		}
+		struct thread *t = process_thread(p, w);
+		if (!t || !thread_note_status(t, status))
+			continue;
+		/* Not ours to keep: pass its signal on at once. */
+		t->trap_pending = false;
+		thread_resume(p, t);
+	}
+}
+
+void process_detach(struct process *p)
+{
+	/* PTRACE_DETACH needs a stopped tracee; stop what runs, then let go,
+	 * handing each thread the signal it was stopped with. */
+	if (p->nthreads)
+		process_stop(p, 1000);
+	for (size_t i = 0; i < p->nthreads; i++) {
+		struct thread *t = &p->threads[i];
+		if (!t->gone)
+			ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)t->sig);
+	}
+	free(p->threads);
+	remote_close(&p->mem);
+	*p = (struct process)PROCESS_INIT;
+}

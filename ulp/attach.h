@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * attach.h - holding every thread of a process under ptrace.
+ *
+ * process_attach() seizes every thread (PTRACE_SEIZE: nothing stops);
+ * holding them is also what keeps a second controller out.  Threads then
+ * run until process_stop(), which interrupts all of them, re-scanning
+ * /proc/PID/task until no new thread appears; process_resume() lets them
+ * go; process_detach() releases them (stopping them first, as ptrace
+ * requires), delivering any signal that arrived meanwhile.
+ */
+#ifndef ULP_ATTACH_H
+#define ULP_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ulp/remote.h"
+
+struct thread {
+	pid_t tid;
+	bool stopped;
+	bool gone;	    /* exited while we held it */
+	bool trap_pending;  /* interrupted while already in a signal stop */
+	int sig;	    /* signal to deliver when it resumes */
+};
+
+struct process {
+	pid_t pid;
+	struct remote mem;
+	struct thread *threads;
+	size_t nthreads;
+	size_t alloc;
+};
+
+#define PROCESS_INIT {.mem = REMOTE_INIT}
+
+int process_attach(pid_t pid, struct process *ret_p);
+int process_stop(struct process *p, int timeout_ms);
+int process_resume(struct process *p);
+/* process_detach() - always releases everything; safe on PROCESS_INIT. */
+void process_detach(struct process *p);
+
+struct thread *process_thread(struct process *p, pid_t tid);
+size_t process_live_threads(const struct process *p);
+
+/**
+ * thread_stop() / thread_resume() - stop or resume one seized thread.
+ * thread_wait_event() waits (bounded) for the next stop or exit of @t and
+ * returns its wait status in @ret_status.
+ */
+int thread_stop(struct process *p, struct thread *t, int timeout_ms);
+int thread_resume(struct process *p, struct thread *t);
+
+/**
+ * process_service() - handle stops of threads we are not waiting for while
+ * the process runs (a signal arriving at a seized thread stops it until we
+ * pass the signal on).  Returns the wait status for @want (a tid) if it
+ * reported, in @ret_status, with 1; 0 if nothing for @want yet.
+ */
+int process_service(struct process *p, pid_t want, int *ret_status);
+
+uint64_t clock_us(void);
+
+#endif

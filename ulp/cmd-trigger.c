@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd-trigger.c - ulp trigger: apply or revert a live patch in running
+ * processes.  Ends with the summary line scripts grep:
+ *   Processes patched: X, Skipped: Y, Failed: Z.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libpulp/ulp-errors.h"
+#include "ulp/commands.h"
+#include "ulp/discover.h"
+#include "ulp/log.h"
+#include "ulp/patch.h"
+#include "ulp/proc.h"
+
+#define DEFAULT_TIMEOUT_S 10
+
+struct tally {
+	unsigned patched, skipped, failed, inconsistent;
+};
+
+static void report_print(pid_t pid, const struct patch_file *pf, bool revert, const struct trigger_report *rep,
+			 struct tally *t)
+{
+	char comm[64] = "";
+	proc_comm(pid, comm, sizeof(comm));
+	switch (rep->outcome) {
+	case OUTCOME_PATCHED:
+		t->patched++;
+		log_info("pid %d (%s): %s '%s'", pid, comm, revert ? "reverted" : "applied", pf->path);
+		log_debug("pid %d: load %.3f ms, stopped %.3f ms (%u stop%s), total %.3f ms", pid,
+			  rep->load_us / 1000.0, rep->stop_us / 1000.0, rep->attempts, rep->attempts == 1 ? "" : "s",
+			  rep->total_us / 1000.0);
+		break;
+	case OUTCOME_SKIPPED:
+		t->skipped++;
+		log_info("pid %d (%s): SKIPPED: %s", pid, comm, rep->msg);
+		break;
+	case OUTCOME_INCONSISTENT:
+		t->inconsistent++;
+		/* fall through */
+	case OUTCOME_FAILED:
+		t->failed++;
+		log_error("pid %d: %s", pid, rep->msg);
+		break;
+	}
+}
+
+static int timeout_parse(const char *s, int *ret_ms)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (*end || v <= 0 || v > 86400)
+		return -EINVAL;
+	*ret_ms = (int)(v * 1000);
+	return 0;
+}
+
+int cmd_trigger(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"process", required_argument, NULL, 'p'}, {"revert", no_argument, NULL, 'R'},
+		{"timeout", required_argument, NULL, 'T'}, {"check-stack", no_argument, NULL, 'c'},
+		COMMON_LONGOPTS, {NULL, 0, NULL, 0},
+	};
+	struct trigger_opts o = {.timeout_ms = DEFAULT_TIMEOUT_S * 1000};
+	const char *spec = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "p:c" COMMON_SHORTOPTS, opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			spec = optarg;
+			break;
+		case 'R':
+			o.revert = true;
+			break;
+		case 'T':
+			if (timeout_parse(optarg, &o.timeout_ms) < 0) {
+				log_error("invalid --timeout '%s': give seconds, e.g. --timeout=10", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'c': /* the stack check is the default; accepted for compatibility */
+			break;
+		default: {
+			int r = common_option(opt, "trigger");
+			if (r >= 0)
+				return r;
+		}
+		}
+	}
+	if (optind != argc - 1) {
+		command_usage("trigger");
+		return EXIT_USAGE;
+	}
+
+	struct patch_file pf = PATCH_FILE_INIT;
+	int r = patch_file_open(argv[optind], &pf);
+	if (r < 0) {
+		log_error_errno(r, "cannot use live patch '%s'", argv[optind]);
+		printf("Processes patched: 0, Skipped: 0, Failed: 1.\n");
+		return EXIT_FAILED;
+	}
+	pid_t *pids = NULL;
+	size_t n = 0;
+	r = discover_pids(spec, &pids, &n);
+	if (r < 0) {
+		log_error_errno(r, "cannot list processes");
+		patch_file_release(&pf);
+		return EXIT_FAILED;
+	}
+	if (n == 0)
+		log_warn("no process matches%s%s", spec ? " " : "", spec ? spec : " (none has libpulp.so loaded)");
+
+	struct tally t = {0};
+	for (size_t i = 0; i < n; i++) {
+		struct trigger_report rep;
+		patch_trigger(pids[i], &pf, &o, &rep);
+		report_print(pids[i], &pf, o.revert, &rep, &t);
+	}
+	printf("Processes patched: %u, Skipped: %u, Failed: %u.\n", t.patched, t.skipped, t.failed);
+	free(pids);
+	patch_file_release(&pf);
+	return t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * commands.h - the ulp commands, one file each (cmd-NAME.c), registered in
+ * the table in ulp.c.  A handler gets argv with argv[0] = the command name,
+ * parses its own options (accepting the common ones below) and returns the
+ * process exit status.
+ */
+#ifndef ULP_COMMANDS_H
+#define ULP_COMMANDS_H
+
+#include <getopt.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;   /* argument synopsis after "ulp NAME" */
+	const char *summary; /* one line */
+};
+
+int cmd_trigger(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_messages(int argc, char **argv);
+int cmd_packer(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_livepatchable(int argc, char **argv);
+
+/* Exit statuses shared by the commands; documented in docs/ulp.1.md. */
+enum ulp_exit {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,     /* failed cleanly: every target is as it was */
+	EXIT_USAGE = 2,
+	EXIT_INCONSISTENT = 3, /* a target may be left inconsistent */
+};
+
+/* Options every command accepts; add COMMON_LONGOPTS to the long option
+ * table and COMMON_SHORTOPTS to the short ones, and pass unknown results
+ * of getopt_long() to common_option(). */
+#define COMMON_SHORTOPTS "vqh"
+#define COMMON_LONGOPTS                                                                                \
+	{"verbose", no_argument, NULL, 'v'}, {"quiet", no_argument, NULL, 'q'},                        \
+		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}
+
+/**
+ * common_option() - handle a common option for command @name.
+ * Return: -1 when handled and the command goes on, or an exit status the
+ * command must return at once (help, version, unknown option).
+ */
+int common_option(int opt, const char *name);
+
+/** command_usage() - print "usage: ulp NAME USAGE" to stderr. */
+void command_usage(const char *name);
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* discover.h - which processes a command acts on. */
+#ifndef ULP_DISCOVER_H
+#define ULP_DISCOVER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/**
+ * discover_pids() - the processes selected by @spec: a pid, a wildcard
+ * matched against process names, or (NULL) every process with the
+ * runtime loaded.  A pid is returned even if no such process exists, so
+ * the caller reports it.  Never includes the calling process.
+ */
+int discover_pids(const char *spec, pid_t **ret_pids, size_t *ret_n);
+
+#endif

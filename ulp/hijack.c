@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hijack.c - running a function on a borrowed thread.
+ *
+ * The stack of a borrowed thread while the call runs:
+ *
+ *   higher addresses
+ *   | the thread's own frames                              |
+ *   | 128-byte red zone (the interrupted code may use it)   |  <- saved sp - 128
+ *   | blobs (arguments passed by address), 16-aligned       |
+ *   | frames of the stub and the runtime function           |  <- sp of the call
+ *   lower addresses
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "arch/arch.h"
+#include "libpulp/ulp-errors.h"
+#include "ulp/hijack.h"
+#include "ulp/log.h"
+
+#define BLOB_ALIGN 16
+
+/* Copy the blobs below the red zone; fill in their addresses. */
+static int args_place(struct process *p, const struct arch_regs *saved, const struct call_arg *args,
+		      unsigned nargs, uint64_t *values, uint64_t *ret_sp)
+{
+	uint64_t sp = arch_call_scratch_sp(saved);
+	for (unsigned i = 0; i < nargs; i++) {
+		values[i] = args[i].value;
+		if (!args[i].blob)
+			continue;
+		sp = (sp - args[i].blob->len) & ~(uint64_t)(BLOB_ALIGN - 1);
+		int r = remote_write(&p->mem, sp, args[i].blob->data, args[i].blob->len);
+		if (r < 0)
+			return r;
+		values[i] = sp;
+	}
+	*ret_sp = sp;
+	return 0;
+}
+
+/*
+ * Wait for the stub's trap.  Other threads keep running and may stop for
+ * signals meanwhile; process_service() passes those on.
+ */
+static int call_wait(struct process *p, struct thread *t, uint64_t trap_ip, int timeout_ms,
+		     struct arch_regs *ret_after)
+{
+	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
+	for (unsigned spin = 0;; spin++) {
+		int status;
+		if (process_service(p, t->tid, &status) == 1) {
+			if (WIFEXITED(status) || WIFSIGNALED(status)) {
+				t->gone = true;
+				return -ULP_E_EXITED;
+			}
+			if (status >> 16 == PTRACE_EVENT_STOP) {
+				/* A leftover interrupt: not the end of the call. */
+				ptrace(PTRACE_CONT, t->tid, NULL, NULL);
+				continue;
+			}
+			int r = arch_regs_save(t->tid, ret_after);
+			if (r < 0)
+				return r;
+			if (WSTOPSIG(status) == SIGTRAP && arch_regs_ip(ret_after) == trap_ip)
+				return 0;
+			log_debug("thread %d stopped with signal %d at 0x%llx inside the runtime call", t->tid,
+				  WSTOPSIG(status), (unsigned long long)arch_regs_ip(ret_after));
+			return -ULP_E_CALL_CRASHED;
+		}
+		if (clock_us() > deadline)
+			return -ULP_E_TIMEOUT;
+		if (spin > 100)
+			usleep(spin < 2000 ? 20 : 500);
+	}
+}
+
+/* Take the thread back from a call that did not end with the trap. */
+static void call_abandon(struct process *p, struct thread *t)
+{
+	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) == 0) {
+		int status;
+		for (int i = 0; i < 1000; i++) {
+			if (process_service(p, t->tid, &status) == 1)
+				break;
+			usleep(1000);
+		}
+	}
+}
+
+int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn, const struct call_arg *args,
+		unsigned nargs, int timeout_ms, int64_t *ret_value)
+{
+	struct arch_regs saved = ARCH_REGS_INIT, call = ARCH_REGS_INIT, after = ARCH_REGS_INIT;
+	uint64_t values[ARCH_CALL_MAX_ARGS], sp, mask_saved, mask_all = ~0ull;
+	int r;
+
+	if (nargs > ARCH_CALL_MAX_ARGS)
+		return -E2BIG;
+	r = arch_regs_save(t->tid, &saved);
+	if (r < 0)
+		return r;
+	if (ptrace(PTRACE_GETSIGMASK, t->tid, (void *)sizeof(mask_saved), &mask_saved) < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = args_place(p, &saved, args, nargs, values, &sp);
+	if (r == 0)
+		r = arch_call_setup(&saved, &call, stub, fn, values, nargs, sp);
+	if (r == 0)
+		r = arch_regs_restore(t->tid, &call);
+	if (r < 0)
+		goto out;
+	/* Asynchronous signals wait until the thread is its own again. */
+	if (ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof(mask_all), &mask_all) < 0 ||
+	    ptrace(PTRACE_CONT, t->tid, NULL, NULL) < 0) {
+		r = -errno;
+		goto restore;
+	}
+	t->stopped = false;
+	r = call_wait(p, t, arch_call_trap_ip(stub), timeout_ms, &after);
+	if (r == -ULP_E_TIMEOUT)
+		call_abandon(p, t);
+	if (r == -ULP_E_EXITED)
+		goto out;
+	t->stopped = true;
+	if (r == 0)
+		*ret_value = (int64_t)arch_call_result(&after);
+restore:
+	/* The thread sits in a signal stop (the trap): restoring its registers
+	 * there lets the kernel restart an interrupted system call normally
+	 * when it resumes; the trap's SIGTRAP is discarded (sig 0). */
+	if (arch_regs_restore(t->tid, &saved) < 0 ||
+	    ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof(mask_saved), &mask_saved) < 0)
+		r = r < 0 ? r : -errno;
+out:
+	arch_regs_release(&saved);
+	arch_regs_release(&call);
+	arch_regs_release(&after);
+	return r;
+}

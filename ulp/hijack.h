@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hijack.h - borrowing a thread to run a runtime function in the target.
+ */
+#ifndef ULP_HIJACK_H
+#define ULP_HIJACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ulp/attach.h"
+
+/* Data copied onto the borrowed thread's stack; its address becomes an
+ * argument of the call. */
+struct call_blob {
+	const void *data;
+	size_t len;
+};
+
+/* An argument: an integer, or (blob != NULL) the address of a blob. */
+struct call_arg {
+	uint64_t value;
+	const struct call_blob *blob;
+};
+
+/**
+ * thread_call() - make the stopped thread @t call @fn through the entry
+ * stub @stub, and give it back exactly as it was: every register (general
+ * and FP/vector), its signal mask, an interrupted system call that
+ * restarts when it resumes.  Signals that arrive meanwhile stay pending
+ * (the mask blocks them) and are delivered once it runs again.
+ *
+ * @t stays stopped.  Return: 0 with the function's result in @ret_value;
+ * -ULP_E_TIMEOUT, -ULP_E_CALL_CRASHED, -ULP_E_EXITED or -errno.
+ */
+int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn, const struct call_arg *args,
+		unsigned nargs, int timeout_ms, int64_t *ret_value);
+
+#endif

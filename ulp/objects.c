@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <elf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libpulp/ulp-errors.h"
+#include "ulp/objects.h"
+
+#define PAGE_MASK_4K (~(uint64_t)0xfff)
+#define PHDR_MAX 64
+#define NOTE_MAX 4096
+#define NOTE_ALIGN(x) (((x) + 3u) & ~3u)
+
+static int phdrs_read(const struct remote *mem, const struct proc_map *map, Elf64_Phdr *ph, unsigned *ret_n)
+{
+	Elf64_Ehdr eh;
+	int r = remote_read(mem, map->start, &eh, sizeof(eh));
+	if (r < 0)
+		return r;
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > PHDR_MAX)
+		return -ULP_E_NOT_ELF;
+	*ret_n = eh.e_phnum;
+	return remote_read(mem, map->start + eh.e_phoff, ph, eh.e_phnum * sizeof(*ph));
+}
+
+static uint64_t bias_of(const struct proc_map *map, const Elf64_Phdr *ph, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (ph[i].p_type == PT_LOAD)
+			return map->start - (ph[i].p_vaddr & PAGE_MASK_4K);
+	return map->start;
+}
+
+int object_bias(const struct remote *mem, const struct proc_map *map, uint64_t *ret_bias)
+{
+	Elf64_Phdr ph[PHDR_MAX];
+	unsigned n;
+	int r = phdrs_read(mem, map, ph, &n);
+	if (r < 0)
+		return r;
+	*ret_bias = bias_of(map, ph, n);
+	return 0;
+}
+
+static int note_find_buildid(const uint8_t *p, size_t len, uint8_t *buf, size_t *ret_len)
+{
+	size_t off = 0;
+	while (off + sizeof(Elf64_Nhdr) <= len) {
+		const Elf64_Nhdr *n = (const void *)(p + off);
+		size_t name = off + sizeof(*n), desc = name + NOTE_ALIGN(n->n_namesz);
+		if (desc + n->n_descsz > len)
+			break;
+		if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(p + name, "GNU", 4) == 0) {
+			if (n->n_descsz > BUILDID_MAX)
+				return -ULP_E_NOT_ELF;
+			memcpy(buf, p + desc, n->n_descsz);
+			*ret_len = n->n_descsz;
+			return 0;
+		}
+		off = desc + NOTE_ALIGN(n->n_descsz);
+	}
+	return -ENOENT;
+}
+
+int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t *buf, size_t *ret_len)
+{
+	Elf64_Phdr ph[PHDR_MAX];
+	unsigned n;
+	int r = phdrs_read(mem, map, ph, &n);
+	if (r < 0)
+		return r;
+	uint64_t bias = bias_of(map, ph, n);
+	for (unsigned i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_NOTE)
+			continue;
+		uint8_t note[NOTE_MAX];
+		size_t len = ph[i].p_memsz < NOTE_MAX ? ph[i].p_memsz : NOTE_MAX;
+		if (remote_read(mem, bias + ph[i].p_vaddr, note, len) < 0)
+			continue;
+		if (note_find_buildid(note, len, buf, ret_len) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static int symtab_lookup(Elf *elf, const char *name, uint64_t *ret_value)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB))
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		size_t count = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+		for (size_t i = 0; data && i < count; i++) {
+			GElf_Sym sym;
+			const char *s;
+			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+				continue;
+			s = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (s && strcmp(s, name) == 0) {
+				*ret_value = sym.st_value;
+				return 0;
+			}
+		}
+	}
+	return -ULP_E_SYMBOL;
+}
+
+int object_symbol(pid_t pid, const struct proc_map *map, const char *name, uint64_t *ret_value)
+{
+	int fd = proc_map_open(pid, map);
+	if (fd < 0)
+		return fd;
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	int r = elf ? symtab_lookup(elf, name, ret_value) : -ULP_E_NOT_ELF;
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return r;
+}
+
+int object_find(const struct remote *mem, const struct proc_maps *maps, const char *name, const uint8_t *id,
+		size_t id_len, const struct proc_map **ret_map)
+{
+	bool name_seen = false;
+	for (size_t i = 0; i < maps->n; i++) {
+		const struct proc_map *map = &maps->maps[i];
+		if (map->offset != 0 || map->path[0] != '/')
+			continue;
+		/* Several mappings of one file start at offset 0 only once, but
+		 * two objects may share a name: check each. */
+		if (strcmp(path_basename(map->path), name) == 0)
+			name_seen = true;
+		uint8_t buf[BUILDID_MAX];
+		size_t len;
+		if (object_buildid(mem, map, buf, &len) == 0 && len == id_len && memcmp(buf, id, len) == 0) {
+			if (ret_map)
+				*ret_map = map;
+			return 0;
+		}
+	}
+	return name_seen ? -ULP_E_BUILDID : -ULP_E_TARGET_NOT_LOADED;
+}

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * patch.c - apply or revert a live patch in one process.
+ *
+ * Load, then activate (DESIGN.md section 4): a borrowed thread loads the
+ * patch and prepares the exact bytes to write while the rest of the
+ * process runs; then every thread stops, the controller checks that no
+ * thread is executing a patch site, writes the prepared bytes through
+ * /proc/PID/mem and lets everything go.  Nothing of the target runs while
+ * it is stopped, so nothing can deadlock there.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch/arch.h"
+#include "libpulp/ulp-errors.h"
+#include "ulp/attach.h"
+#include "ulp/hijack.h"
+#include "ulp/log.h"
+#include "ulp/objects.h"
+#include "ulp/patch.h"
+#include "ulp/runtime.h"
+
+#define BACKOFF_START_US 1000
+#define BACKOFF_MAX_US 100000
+#define LOADER_NAME_PREFIX "ld-linux"
+
+int patch_file_open(const char *path, struct patch_file *ret_pf)
+{
+	struct patch_file pf = PATCH_FILE_INIT;
+	pf.path = realpath(path, NULL);
+	if (!pf.path)
+		return -errno;
+	int r = container_read(pf.path, &pf.c);
+	if (r < 0) {
+		patch_file_release(&pf);
+		return r;
+	}
+	*ret_pf = pf;
+	return 0;
+}
+
+void patch_file_release(struct patch_file *pf)
+{
+	free(pf->path);
+	pf->path = NULL;
+	container_release(&pf->c);
+}
+
+/* Everything one trigger holds; released in one place. */
+struct trigger {
+	pid_t pid;
+	const struct patch_file *pf;
+	const struct trigger_opts *o;
+	struct trigger_report *rep;
+	struct proc_maps maps;
+	struct remote mem;
+	struct runtime rt;
+	struct process proc;
+	struct txn txn;
+	uint64_t deadline;
+};
+
+__attribute__((format(printf, 4, 5))) static int report(struct trigger *tr, enum trigger_outcome outcome, int code,
+							const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tr->rep->msg, sizeof(tr->rep->msg), fmt, ap);
+	va_end(ap);
+	tr->rep->outcome = outcome;
+	tr->rep->code = code;
+	return code < 0 ? code : -1;
+}
+
+static int access_error(struct trigger *tr, int r)
+{
+	if (r == -ESRCH)
+		return report(tr, OUTCOME_FAILED, r, "no such process %d: check the pid", tr->pid);
+	if (r == -EPERM || r == -EACCES) {
+		pid_t tracer = proc_tracer(tr->pid);
+		if (tracer > 0)
+			return report(tr, OUTCOME_FAILED, -EPERM,
+				      "cannot attach to process %d: it is traced by process %d (a debugger or another "
+				      "ulp); retry when it is done",
+				      tr->pid, tracer);
+		return report(tr, OUTCOME_FAILED, -EPERM,
+			      "cannot access process %d: operation not permitted; run ulp as root or as the "
+			      "process's owner",
+			      tr->pid);
+	}
+	return report(tr, OUTCOME_FAILED, r, "cannot access process %d: %s", tr->pid, ulp_strerror(r));
+}
+
+/* Before touching the process: is there anything to do, and can we? */
+static int trigger_inspect(struct trigger *tr)
+{
+	const struct container *c = &tr->pf->c;
+	int r = proc_maps_read(tr->pid, &tr->maps);
+	if (r == 0)
+		r = remote_open(tr->pid, &tr->mem);
+	if (r < 0)
+		return access_error(tr, r);
+
+	r = runtime_find(&tr->mem, &tr->maps, &tr->rt);
+	if (r == -ULP_E_NO_RUNTIME)
+		return report(tr, OUTCOME_FAILED, r,
+			      "process %d has no live patching runtime: start it with LD_PRELOAD=/path/to/libpulp.so",
+			      tr->pid);
+	if (r < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot read the runtime of process %d: %s", tr->pid,
+			      ulp_strerror(r));
+	if (!tr->rt.state.enabled)
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED, "live patching is disabled in process %d",
+			      tr->pid);
+
+	r = object_find(&tr->mem, &tr->maps, c->target_name, c->buildid, c->buildid_len, NULL);
+	if (r == -ULP_E_BUILDID)
+		return report(tr, OUTCOME_SKIPPED, r, "'%s' in process %d has another build: buildid mismatch",
+			      c->target_name, tr->pid);
+	if (r < 0)
+		return report(tr, OUTCOME_SKIPPED, r, "target library '%s' is not loaded in process %d",
+			      c->target_name, tr->pid);
+
+	uint32_t state;
+	r = runtime_patch_state(&tr->mem, &tr->rt, c->digest, &state);
+	if (r < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
+			      ulp_strerror(r));
+	if (!tr->o->revert && state == ULP_PATCH_APPLIED)
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_ALREADY_APPLIED, "patch already applied in process %d",
+			      tr->pid);
+	if (tr->o->revert && state != ULP_PATCH_APPLIED)
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "patch not applied in process %d",
+			      tr->pid);
+	return 0;
+}
+
+/* Whether @ip lies in an object whose locks the runtime call may need. */
+static bool ip_in_loader(const struct proc_maps *maps, uint64_t ip)
+{
+	for (size_t i = 0; i < maps->n; i++) {
+		const struct proc_map *m = &maps->maps[i];
+		if (ip >= m->start && ip < m->end)
+			return strncmp(path_basename(m->path), LOADER_NAME_PREFIX, strlen(LOADER_NAME_PREFIX)) == 0;
+	}
+	return false;
+}
+
+/*
+ * Stop one thread that can safely run the runtime's loader call: one not
+ * stopped for a signal (its signal must be delivered first) and not
+ * inside the dynamic loader, whose lock dlopen() takes.
+ */
+static int thread_borrow(struct trigger *tr, struct thread **ret_t)
+{
+	for (size_t i = 0; i < tr->proc.nthreads; i++) {
+		struct thread *t = &tr->proc.threads[i];
+		uint64_t ip;
+		int r = thread_stop(&tr->proc, t, 1000);
+		if (r < 0)
+			return r;
+		if (t->gone)
+			continue;
+		if (!t->trap_pending && arch_thread_ip(t->tid, &ip) == 0 && !ip_in_loader(&tr->maps, ip)) {
+			*ret_t = t;
+			return 0;
+		}
+		thread_resume(&tr->proc, t);
+	}
+	return -ULP_E_NO_THREAD;
+}
+
+static int trigger_load(struct trigger *tr)
+{
+	struct thread *t = NULL;
+	uint64_t start = clock_us();
+	int r;
+	/* A thread may be briefly unsuitable (inside the loader): retry. */
+	while ((r = thread_borrow(tr, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
+		usleep(10000);
+	if (r < 0)
+		return report(tr, OUTCOME_FAILED, r,
+			      "cannot borrow a thread of process %d: %s", tr->pid, ulp_strerror(r));
+
+	struct call_blob path = {tr->pf->path, strlen(tr->pf->path) + 1};
+	struct call_blob id = {tr->pf->c.digest, ULP_DIGEST_LEN};
+	struct call_arg args[] = {
+		{.value = tr->o->revert ? ULP_OP_REVERT : ULP_OP_APPLY},
+		{.blob = &path},
+		{.blob = &id},
+	};
+	int64_t result = 0;
+	int timeout_ms = (int)((tr->deadline > clock_us() ? tr->deadline - clock_us() : 0) / 1000) + 1;
+	r = thread_call(&tr->proc, t, tr->rt.state.stub, tr->rt.state.fn_prepare, args, 3, timeout_ms, &result);
+	thread_resume(&tr->proc, t);
+	tr->rep->load_us = clock_us() - start;
+	if (r == -ULP_E_TIMEOUT || r == -ULP_E_CALL_CRASHED)
+		return report(tr, OUTCOME_INCONSISTENT, r,
+			      "the runtime call in thread %d of process %d did not complete (%s); the process may "
+			      "hold a half-loaded patch: check 'ulp messages -p %d'",
+			      t->tid, tr->pid, ulp_strerror(r), tr->pid);
+	if (r < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot run the runtime in thread %d of process %d: %s", t->tid,
+			      tr->pid, ulp_strerror(r));
+	if (result < 0) {
+		runtime_refresh(&tr->mem, &tr->rt);
+		enum trigger_outcome o = result == -ULP_E_ALREADY_APPLIED || result == -ULP_E_BUILDID ||
+						 result == -ULP_E_TARGET_NOT_LOADED || result == -ULP_E_NOT_APPLIED
+					 ? OUTCOME_SKIPPED
+					 : OUTCOME_FAILED;
+		tr->rt.state.last_msg[ULP_MSG_MAX - 1] = '\0';
+		return report(tr, o, (int)result, "process %d refused the patch: %s", tr->pid,
+			      tr->rt.state.last_msg[0] ? tr->rt.state.last_msg : ulp_strerror((int)result));
+	}
+	return 0;
+}
+
+/* Whether a stopped thread executes inside a window being rewritten. */
+static int txn_find_busy_thread(struct trigger *tr, pid_t *ret_tid)
+{
+	for (size_t i = 0; i < tr->proc.nthreads; i++) {
+		struct thread *t = &tr->proc.threads[i];
+		uint64_t ip;
+		if (t->gone)
+			continue;
+		int r = arch_thread_ip(t->tid, &ip);
+		if (r < 0)
+			return r;
+		for (uint32_t w = 0; w < tr->txn.head.nwrites; w++) {
+			const struct ulp_write *wr = &tr->txn.writes[w];
+			if ((wr->flags & ULP_WRITE_TEXT) && ip >= wr->addr && ip < wr->addr + wr->len) {
+				*ret_tid = t->tid;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Execute the write set; every thread is stopped.  All @before bytes are
+ * checked first, so a mismatch changes nothing; a failed write undoes
+ * the ones made.  Return 0, -ULP_E_SITE_CHANGED (nothing written) or
+ * another code with *ret_partial set if undoing failed too.
+ */
+static int txn_execute(struct trigger *tr, bool *ret_partial)
+{
+	const struct txn *x = &tr->txn;
+	*ret_partial = false;
+	for (uint32_t i = 0; i < x->head.nwrites; i++) {
+		uint8_t cur[ULP_WRITE_MAX];
+		int r = remote_read(&tr->proc.mem, x->writes[i].addr, cur, x->writes[i].len);
+		if (r < 0)
+			return r;
+		if (memcmp(cur, x->writes[i].before, x->writes[i].len) != 0)
+			return -ULP_E_SITE_CHANGED;
+	}
+	for (uint32_t i = 0; i < x->head.nwrites; i++) {
+		int r = remote_write(&tr->proc.mem, x->writes[i].addr, x->writes[i].after, x->writes[i].len);
+		if (r == 0)
+			continue;
+		while (i-- > 0)
+			if (remote_write(&tr->proc.mem, x->writes[i].addr, x->writes[i].before, x->writes[i].len) < 0)
+				*ret_partial = true;
+		return r;
+	}
+	return 0;
+}
+
+/* One stop: check, and switch if the state allows.  Return 1 to retry. */
+static int activate_once(struct trigger *tr)
+{
+	uint64_t start = clock_us();
+	pid_t busy = 0;
+	bool partial;
+	int r = process_stop(&tr->proc, 1000);
+	if (r == 0)
+		r = txn_find_busy_thread(tr, &busy);
+	if (r == 1) {
+		log_debug("pid %d: thread %d executes a patch site; retrying", tr->pid, busy);
+		process_resume(&tr->proc);
+		return 1;
+	}
+	if (r == 0)
+		r = txn_execute(tr, &partial);
+	/* Detaching resumes every thread: this is where the pause ends. */
+	process_detach(&tr->proc);
+	tr->rep->stop_us = clock_us() - start;
+	if (r == 0)
+		return 0;
+	if (r == -ULP_E_EXITED)
+		return report(tr, OUTCOME_FAILED, r, "process %d exited", tr->pid);
+	if (r == -ULP_E_SITE_CHANGED)
+		return report(tr, OUTCOME_FAILED, r,
+			      "code or registry of process %d changed after the patch was prepared; nothing was "
+			      "written: retry",
+			      tr->pid);
+	return report(tr, partial ? OUTCOME_INCONSISTENT : OUTCOME_FAILED, r, "cannot switch process %d: %s%s",
+		      tr->pid, ulp_strerror(r), partial ? " (the patch may be half-applied)" : "");
+}
+
+static int trigger_activate(struct trigger *tr)
+{
+	int r = runtime_txn_read(&tr->proc.mem, &tr->rt, &tr->txn);
+	if (r < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot read the prepared patch in process %d: %s", tr->pid,
+			      ulp_strerror(r));
+	/* A thread executing the few bytes of a patch site leaves them within
+	 * nanoseconds: stopping again a little later finds it elsewhere. */
+	unsigned backoff = BACKOFF_START_US;
+	for (;;) {
+		tr->rep->attempts++;
+		r = activate_once(tr);
+		if (r != 1)
+			return r;
+		if (clock_us() + backoff > tr->deadline)
+			return report(tr, OUTCOME_FAILED, -ULP_E_TIMEOUT,
+				      "a thread of process %d kept executing a patch site; nothing was written",
+				      tr->pid);
+		usleep(backoff);
+		backoff = backoff * 2 > BACKOFF_MAX_US ? BACKOFF_MAX_US : backoff * 2;
+	}
+}
+
+void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, struct trigger_report *rep)
+{
+	uint64_t start = clock_us();
+	struct trigger tr = {
+		.pid = pid,
+		.pf = pf,
+		.o = o,
+		.rep = rep,
+		.maps = PROC_MAPS_INIT,
+		.mem = REMOTE_INIT,
+		.proc = PROCESS_INIT,
+		.txn = TXN_INIT,
+		.deadline = start + (uint64_t)o->timeout_ms * 1000u,
+	};
+	*rep = (struct trigger_report){.outcome = OUTCOME_PATCHED};
+
+	int r = trigger_inspect(&tr);
+	if (r == 0 && (r = process_attach(pid, &tr.proc)) < 0)
+		access_error(&tr, r);
+	if (r == 0)
+		r = trigger_load(&tr);
+	if (r == 0)
+		r = trigger_activate(&tr);
+
+	process_detach(&tr.proc);
+	txn_release(&tr.txn);
+	remote_close(&tr.mem);
+	proc_maps_release(&tr.maps);
+	rep->total_us = clock_us() - start;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * patch.h - applying or reverting one live patch in one process: the
+ * recipe attach -> find runtime -> load -> stop -> check -> activate ->
+ * resume (DESIGN.md section 4).
+ */
+#ifndef ULP_PATCH_H
+#define ULP_PATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "packer/container.h"
+
+struct patch_file {
+	char *path; /* absolute: the target opens it */
+	struct container c;
+};
+
+#define PATCH_FILE_INIT {.path = NULL, .c = CONTAINER_INIT}
+
+int patch_file_open(const char *path, struct patch_file *ret_pf);
+void patch_file_release(struct patch_file *pf);
+
+struct trigger_opts {
+	bool revert;
+	int timeout_ms;
+};
+
+enum trigger_outcome {
+	OUTCOME_PATCHED,
+	OUTCOME_SKIPPED,
+	OUTCOME_FAILED,	      /* cleanly: the process is as it was */
+	OUTCOME_INCONSISTENT, /* the process may be half-changed */
+};
+
+struct trigger_report {
+	enum trigger_outcome outcome;
+	int code;	/* the error or skip reason */
+	char msg[512];	/* what happened, for the operator */
+	uint64_t load_us;  /* the borrowed thread's call */
+	uint64_t stop_us;  /* every thread stopped: the pause */
+	uint64_t total_us;
+	unsigned attempts; /* stops until the switch could be made */
+};
+
+void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o,
+		   struct trigger_report *rep);
+
+#endif

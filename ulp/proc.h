@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* proc.h - reading /proc: memory maps, threads, names. */
+#ifndef ULP_PROC_H
+#define ULP_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_map {
+	uint64_t start, end, offset;
+	bool exec;
+	char *path; /* "" for anonymous mappings */
+};
+
+struct proc_maps {
+	struct proc_map *maps;
+	size_t n;
+};
+
+#define PROC_MAPS_INIT {.maps = NULL}
+
+int proc_maps_read(pid_t pid, struct proc_maps *ret_maps);
+void proc_maps_release(struct proc_maps *m);
+
+/* The offset-0 mapping of the object whose file name (basename) is @name,
+ * starting the search after @from (NULL: from the start). */
+const struct proc_map *proc_maps_find_object(const struct proc_maps *m, const char *name,
+					     const struct proc_map *from);
+
+/* Path to open the file behind @map even if it was deleted or lives in
+ * another mount namespace.  Tries map_files, then /proc/PID/root. */
+int proc_map_open(pid_t pid, const struct proc_map *map);
+
+/** proc_tasks() - thread ids of @pid (sorted ascending). */
+int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n);
+
+/** proc_comm() - the process name (/proc/PID/comm). */
+int proc_comm(pid_t pid, char *buf, size_t len);
+
+/** proc_tracer() - pid of the process tracing @pid, 0 if none. */
+pid_t proc_tracer(pid_t pid);
+
+const char *path_basename(const char *path);
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ulp/remote.h"
+
+int remote_open(pid_t pid, struct remote *ret_r)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : errno == EACCES ? -EPERM : -errno;
+	*ret_r = (struct remote){.pid = pid, .fd = fd};
+	return 0;
+}
+
+void remote_close(struct remote *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(r->fd, (char *)buf + done, len - done, (off_t)(addr + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int remote_write(const struct remote *r, uint64_t addr, const void *buf, size_t len)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pwrite(r->fd, (const char *)buf + done, len - done, (off_t)(addr + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int remote_read_string(const struct remote *r, uint64_t addr, char *buf, size_t len)
+{
+	/* Read in small pieces: a string may end just before an unmapped page. */
+	size_t done = 0;
+	while (done + 1 < len) {
+		size_t chunk = 64 - ((addr + done) % 64);
+		if (chunk > len - 1 - done)
+			chunk = len - 1 - done;
+		int ret = remote_read(r, addr + done, buf + done, chunk);
+		if (ret < 0)
+			return ret;
+		void *nul = memchr(buf + done, '\0', chunk);
+		if (nul)
+			return 0;
+		done += chunk;
+	}
+	buf[len - 1] = '\0';
+	return 0;
+}

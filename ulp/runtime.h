@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * runtime.h - the controller's view of the runtime inside a target:
+ * finding struct ulp_runtime, reading its registry and message ring,
+ * reading the prepared write set.  All reads go through /proc/PID/mem.
+ */
+#ifndef ULP_RUNTIME_H
+#define ULP_RUNTIME_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libpulp/ulp-abi.h"
+#include "ulp/proc.h"
+#include "ulp/remote.h"
+
+struct runtime {
+	uint64_t addr; /* of struct ulp_runtime in the target */
+	struct ulp_runtime state;
+};
+
+/**
+ * runtime_find() - locate and read the runtime of the process behind @mem.
+ * Return: 0, -ULP_E_NO_RUNTIME (libpulp.so not loaded, or not yet
+ * initialised), -ULP_E_ABI, or -errno.
+ */
+int runtime_find(const struct remote *mem, const struct proc_maps *maps, struct runtime *ret_rt);
+
+/** runtime_refresh() - read struct ulp_runtime again. */
+int runtime_refresh(const struct remote *mem, struct runtime *rt);
+
+/**
+ * runtime_patch_state() - the registry state of patch @id: 0 if the
+ * process never loaded it, else an enum ulp_patch_state.  Retries while
+ * the runtime is changing the registry (odd generation).
+ */
+int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN],
+			uint32_t *ret_state);
+
+/** runtime_messages_print() - copy the message ring to @out, oldest first. */
+int runtime_messages_print(const struct remote *mem, const struct runtime *rt, FILE *out);
+
+struct txn {
+	struct ulp_txn head;
+	struct ulp_write *writes;
+};
+
+#define TXN_INIT {.writes = NULL}
+
+/** runtime_txn_read() - the prepared write set; -ULP_E_NO_TXN if none. */
+int runtime_txn_read(const struct remote *mem, struct runtime *rt, struct txn *ret_txn);
+void txn_release(struct txn *t);
+
+#endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ulp.c - the ulp command: finds the command in the table and runs it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ulp/commands.h"
+#include "ulp/log.h"
+
+static const struct command commands[] = {
+	{"trigger", cmd_trigger, "[-p PID] [--revert] [--timeout=S] FILE.so",
+	 "apply (or revert) a live patch in a running process"},
+	{"check", cmd_check, "-p PID FILE.so", "exit 1 if the patch is applied in PID, 0 if not"},
+	{"messages", cmd_messages, "-p PID", "print the runtime's log from inside a process"},
+	{"packer", cmd_packer, "FILE.dsc [-o OUT] [-l PATCH.so] [-t TARGET]",
+	 "build a live patch container from a description"},
+	{"dump", cmd_dump, "FILE.so", "print a live patch container's metadata"},
+	{"livepatchable", cmd_livepatchable, "FILE",
+	 "exit 0 if FILE was built with patchable function entries, 1 if not"},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ulp COMMAND [options] [ARG]\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\ncommon options: -v/--verbose, -q/--quiet, -h/--help, --version\n"
+		   "'ulp COMMAND --help' describes a command; see ulp(1) for exit statuses\n");
+}
+
+void command_usage(const char *name)
+{
+	const struct command *c = command_find(name);
+	fprintf(stderr, "usage: ulp %s %s\n", name, c ? c->usage : "");
+}
+
+int common_option(int opt, const char *name)
+{
+	switch (opt) {
+	case 'v':
+		log_level = LOG_VERBOSE;
+		return -1;
+	case 'q':
+		log_level = LOG_QUIET;
+		return -1;
+	case 'h': {
+		const struct command *c = command_find(name);
+		printf("usage: ulp %s %s\n%s\n", name, c ? c->usage : "", c ? c->summary : "");
+		return EXIT_OK;
+	}
+	case 'V':
+		printf("ulp %s\n", ULP_VERSION);
+		return EXIT_OK;
+	default:
+		command_usage(name);
+		return EXIT_USAGE;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("ulp %s\n", ULP_VERSION);
+		return EXIT_OK;
+	}
+	const struct command *c = command_find(argv[1]);
+	if (!c) {
+		log_error("'%s' is not a ulp command; 'ulp --help' lists them", argv[1]);
+		return EXIT_USAGE;
+	}
+	return c->run(argc - 1, argv + 1);
+}
