@@ -171,7 +171,7 @@ int txn_prepare_revert(struct ulp_patch *p)
 		if (registry_site_owner(sites[i].old_addr, NULL) != p)
 			continue;
 		uint8_t after[ULP_WRITE_MAX];
-		uint32_t len;
+		uint32_t len = 0;
 		int r = site_revert_bytes(p, &sites[i], after, &len);
 		if (r < 0) {
 			free(ptr_of(t->writes));
