@@ -19,6 +19,7 @@
 #include "arch/arch.h"
 #include "libpulp/ulp-errors.h"
 #include "ulp/attach.h"
+#include "ulp/borrow.h"
 #include "ulp/hijack.h"
 #include "ulp/log.h"
 #include "ulp/objects.h"
@@ -27,7 +28,6 @@
 
 #define BACKOFF_START_US 1000
 #define BACKOFF_MAX_US 100000
-#define LOADER_NAME_PREFIX "ld-linux"
 
 int patch_file_open(const char *path, struct patch_file *ret_pf)
 {
@@ -140,49 +140,16 @@ static int trigger_inspect(struct trigger *tr)
 	return 0;
 }
 
-/* Whether @ip lies in an object whose locks the runtime call may need. */
-static bool ip_in_loader(const struct proc_maps *maps, uint64_t ip)
-{
-	for (size_t i = 0; i < maps->n; i++) {
-		const struct proc_map *m = &maps->maps[i];
-		if (ip >= m->start && ip < m->end)
-			return strncmp(path_basename(m->path), LOADER_NAME_PREFIX, strlen(LOADER_NAME_PREFIX)) == 0;
-	}
-	return false;
-}
-
-/*
- * Stop one thread that can safely run the runtime's loader call: one not
- * stopped for a signal (its signal must be delivered first) and not
- * inside the dynamic loader, whose lock dlopen() takes.
- */
-static int thread_borrow(struct trigger *tr, struct thread **ret_t)
-{
-	for (size_t i = 0; i < tr->proc.nthreads; i++) {
-		struct thread *t = &tr->proc.threads[i];
-		uint64_t ip;
-		int r = thread_stop(&tr->proc, t, 1000);
-		if (r < 0)
-			return r;
-		if (t->gone)
-			continue;
-		if (!t->trap_pending && arch_thread_ip(t->tid, &ip) == 0 && !ip_in_loader(&tr->maps, ip)) {
-			*ret_t = t;
-			return 0;
-		}
-		thread_resume(&tr->proc, t);
-	}
-	return -ULP_E_NO_THREAD;
-}
-
 static int trigger_load(struct trigger *tr)
 {
 	struct thread *t = NULL;
+	struct borrow_ranges *b = NULL;
 	uint64_t start = clock_us();
-	int r;
-	/* A thread may be briefly unsuitable (inside the loader): retry. */
-	while ((r = thread_borrow(tr, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
+	int r = borrow_ranges_build(tr->pid, &tr->maps, &b);
+	/* Threads hold the loader's or allocator's locks only briefly: retry. */
+	while (r == 0 && (r = thread_borrow(&tr->proc, b, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
 		usleep(10000);
+	borrow_ranges_free(b);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r,
 			      "cannot borrow a thread of process %d: %s", tr->pid, ulp_strerror(r));
@@ -277,7 +244,7 @@ static int activate_once(struct trigger *tr)
 {
 	uint64_t start = clock_us();
 	pid_t busy = 0;
-	bool partial;
+	bool partial = false;
 	int r = process_stop(&tr->proc, 1000);
 	if (r == 0)
 		r = txn_find_busy_thread(tr, &busy);

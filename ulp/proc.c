@@ -45,7 +45,7 @@ static int maps_line_parse(const char *line, struct proc_map *ret)
 int proc_maps_read(pid_t pid, struct proc_maps *ret_maps)
 {
 	struct proc_maps m = PROC_MAPS_INIT;
-	FILE *f;
+	FILE *f = NULL;
 	int r = proc_open(pid, "maps", &f);
 	if (r < 0)
 		return r;
@@ -151,7 +151,7 @@ int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n)
 
 int proc_comm(pid_t pid, char *buf, size_t len)
 {
-	FILE *f;
+	FILE *f = NULL;
 	int r = proc_open(pid, "comm", &f);
 	if (r < 0)
 		return r;
@@ -164,7 +164,7 @@ int proc_comm(pid_t pid, char *buf, size_t len)
 
 pid_t proc_tracer(pid_t pid)
 {
-	FILE *f;
+	FILE *f = NULL;
 	if (proc_open(pid, "status", &f) < 0)
 		return 0;
 	char line[256];
