@@ -86,6 +86,16 @@ void arch_site_pristine_bytes(const uint8_t *window, const struct arch_site *sit
  */
 uint32_t arch_site_body_off(const struct arch_site *site);
 
+/**
+ * arch_site_ip_ok() - whether a thread stopped @off bytes into a window of
+ * @len bytes may stay there while the window is rewritten: @off is the
+ * start of an instruction both in every layout the window can hold, and
+ * what follows from there is right in each (the window start, the entry,
+ * the entry bytes after endbr64).  Anywhere else it could resume in the
+ * middle of a new instruction.
+ */
+bool arch_site_ip_ok(uint32_t len, uint32_t off);
+
 /* --- borrowing a thread (controller side only) --- */
 
 /**

@@ -151,9 +151,11 @@ static int thread_wait(struct process *p, struct thread *t, int timeout_ms, int 
 	(void)p;
 }
 
-int thread_stop(struct process *p, struct thread *t, int timeout_ms)
+/* Ask a running thread to stop, once: a second interrupt would stay
+ * pending and stop the thread again right after we resume it. */
+static int thread_interrupt(struct thread *t)
 {
-	if (t->gone || t->stopped)
+	if (t->gone || t->stopped || t->interrupted)
 		return 0;
 	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0) {
 		if (errno == ESRCH) {
@@ -162,12 +164,22 @@ int thread_stop(struct process *p, struct thread *t, int timeout_ms)
 		}
 		return -errno;
 	}
+	t->interrupted = true;
+	return 0;
+}
+
+int thread_stop(struct process *p, struct thread *t, int timeout_ms)
+{
+	int r = thread_interrupt(t);
+	if (r < 0 || t->gone || t->stopped)
+		return r;
 	int status;
-	int r = thread_wait(p, t, timeout_ms, &status);
+	r = thread_wait(p, t, timeout_ms, &status);
 	if (r == -ESRCH)
 		return 0;
 	if (r < 0)
 		return r;
+	t->interrupted = false;
 	thread_note_status(t, status);
 	return 0;
 }
@@ -200,9 +212,7 @@ int process_stop(struct process *p, int timeout_ms)
 {
 	int r = 0;
 	for (size_t i = 0; i < p->nthreads && r == 0; i++)
-		if (!p->threads[i].stopped && !p->threads[i].gone &&
-		    ptrace(PTRACE_INTERRUPT, p->threads[i].tid, NULL, NULL) < 0 && errno != ESRCH)
-			r = -errno;
+		r = thread_interrupt(&p->threads[i]);
 	for (size_t i = 0; i < p->nthreads && r == 0; i++)
 		r = thread_stop(p, &p->threads[i], timeout_ms);
 	/* Threads created before the stop took effect: seize and stop them,

@@ -23,6 +23,7 @@ struct thread {
 	pid_t tid;
 	bool stopped;
 	bool gone;	    /* exited while we held it */
+	bool interrupted;   /* PTRACE_INTERRUPT sent, stop not seen yet */
 	bool trap_pending;  /* interrupted while already in a signal stop */
 	int sig;	    /* signal to deliver when it resumes */
 };

@@ -188,7 +188,7 @@ static int trigger_load(struct trigger *tr)
 }
 
 /* Whether a stopped thread executes inside a window being rewritten. */
-static int txn_find_busy_thread(struct trigger *tr, pid_t *ret_tid)
+static int txn_find_busy_thread(struct trigger *tr, pid_t *ret_tid, uint64_t *ret_ip)
 {
 	for (size_t i = 0; i < tr->proc.nthreads; i++) {
 		struct thread *t = &tr->proc.threads[i];
@@ -200,8 +200,10 @@ static int txn_find_busy_thread(struct trigger *tr, pid_t *ret_tid)
 			return r;
 		for (uint32_t w = 0; w < tr->txn.head.nwrites; w++) {
 			const struct ulp_write *wr = &tr->txn.writes[w];
-			if ((wr->flags & ULP_WRITE_TEXT) && ip >= wr->addr && ip < wr->addr + wr->len) {
+			if ((wr->flags & ULP_WRITE_TEXT) && ip >= wr->addr && ip < wr->addr + wr->len &&
+			    !arch_site_ip_ok(wr->len, (uint32_t)(ip - wr->addr))) {
 				*ret_tid = t->tid;
+				*ret_ip = ip - wr->addr;
 				return 1;
 			}
 		}
@@ -244,12 +246,13 @@ static int activate_once(struct trigger *tr)
 {
 	uint64_t start = clock_us();
 	pid_t busy = 0;
+	uint64_t busy_ip = 0;
 	bool partial = false;
 	int r = process_stop(&tr->proc, 1000);
 	if (r == 0)
-		r = txn_find_busy_thread(tr, &busy);
+		r = txn_find_busy_thread(tr, &busy, &busy_ip);
 	if (r == 1) {
-		log_debug("pid %d: thread %d executes a patch site; retrying", tr->pid, busy);
+		log_debug("pid %d: thread %d executes a patch site (+%llu); retrying", tr->pid, busy, (unsigned long long)busy_ip);
 		process_resume(&tr->proc);
 		return 1;
 	}

@@ -118,3 +118,9 @@ uint32_t arch_site_body_off(const struct arch_site *site)
 {
 	return entry_bytes_off(site->endbr) + ENTRY_LEN - ARCH_PAD_BEFORE;
 }
+
+bool arch_site_ip_ok(uint32_t len, uint32_t off)
+{
+	bool endbr = len == entry_bytes_off(true) + ENTRY_LEN;
+	return off == 0 || off == ARCH_PAD_BEFORE || (endbr && off == entry_bytes_off(true));
+}

@@ -137,6 +137,17 @@ static void test_pristine_bytes(void **state)
 	assert_int_equal(u.state, ARCH_ENTRY_UNPATCHED);
 }
 
+static void test_site_ip_ok(void **state)
+{
+	(void)state;
+	/* Plain: only the window start and the entry are shared boundaries. */
+	for (uint32_t off = 0; off < 16; off++)
+		assert_int_equal(arch_site_ip_ok(16, off), off == 0 || off == 14);
+	/* endbr64: also the entry bytes after it. */
+	for (uint32_t off = 0; off < 20; off++)
+		assert_int_equal(arch_site_ip_ok(20, off), off == 0 || off == 14 || off == 18);
+}
+
 static void test_call_setup(void **state)
 {
 	(void)state;
@@ -181,7 +192,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify_unpatched), cmocka_unit_test(test_classify_not_patchable),
 		cmocka_unit_test(test_patched_bytes_plain), cmocka_unit_test(test_patched_bytes_endbr),
-		cmocka_unit_test(test_pristine_bytes),	   cmocka_unit_test(test_call_setup),
+		cmocka_unit_test(test_pristine_bytes), cmocka_unit_test(test_site_ip_ok),	   cmocka_unit_test(test_call_setup),
 		cmocka_unit_test(test_entry_stub_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
