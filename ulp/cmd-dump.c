@@ -93,11 +93,11 @@ static void dump_json(const struct container *c, const char *id)
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"buildid", no_argument, NULL, 'b'},
-		{"revert", no_argument, NULL, OPT_REVERT},
-		{"json", no_argument, NULL, OPT_JSON},
+		{ "buildid", no_argument, NULL, 'b' },
+		{ "revert", no_argument, NULL, OPT_REVERT },
+		{ "json", no_argument, NULL, OPT_JSON },
 		COMMON_LONGOPTS,
-		{NULL, 0, NULL, 0},
+		{ NULL, 0, NULL, 0 },
 	};
 	struct container c = CONTAINER_INIT;
 	bool buildid_only = false, json = false;

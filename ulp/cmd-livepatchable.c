@@ -19,7 +19,7 @@ enum {
 
 int cmd_livepatchable(int argc, char **argv)
 {
-	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = { COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	struct elf_file f = ELF_FILE_INIT;
 	int c;
 

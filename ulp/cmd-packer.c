@@ -12,14 +12,14 @@
 int cmd_packer(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"livepatch", required_argument, NULL, 'l'},
-		{"target", required_argument, NULL, 't'},
+		{ "output", required_argument, NULL, 'o' },
+		{ "livepatch", required_argument, NULL, 'l' },
+		{ "target", required_argument, NULL, 't' },
 		COMMON_LONGOPTS,
-		{NULL, 0, NULL, 0},
+		{ NULL, 0, NULL, 0 },
 	};
-	struct packer_options opt = {0};
-	struct packer_result res = {.nfuncs = 0};
+	struct packer_options opt = { 0 };
+	struct packer_result res = { .nfuncs = 0 };
 	struct diag err = DIAG_INIT;
 	int c;
 
@@ -51,7 +51,7 @@ int cmd_packer(int argc, char **argv)
 		log_error("%s", err.msg);
 		return EXIT_FAILED;
 	}
-	log_info("wrote live patch '%s' for target '%s' (%u function%s)", res.output, res.target_name,
-		 res.nfuncs, res.nfuncs == 1 ? "" : "s");
+	log_info("wrote live patch '%s' for target '%s' (%u function%s)", res.output, res.target_name, res.nfuncs,
+		 res.nfuncs == 1 ? "" : "s");
 	return EXIT_OK;
 }

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * symbols.c - ELF analysis of objects on disk with libelf: functions and
+ * their patch sites, build-id, loader name.  See symbols.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libpulp/ulp-errors.h"
+#include "packer/symbols.h"
+
+/* Bit of a .gnu.version entry marking a non-default (hidden) version. */
+#define VERSYM_HIDDEN 0x8000
+
+int elf_file_open(const char *path, struct elf_file *ret_f)
+{
+	struct elf_file f = ELF_FILE_INIT;
+	int r = -ULP_E_NOT_ELF;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOSYS;
+	f.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f.fd < 0)
+		return -errno;
+	f.elf = elf_begin(f.fd, ELF_C_READ_MMAP, NULL);
+	if (!f.elf || elf_kind(f.elf) != ELF_K_ELF || !gelf_getehdr(f.elf, &f.ehdr))
+		goto out;
+	*ret_f = f;
+	f = (struct elf_file)ELF_FILE_INIT;
+	r = 0;
+out:
+	elf_file_release(&f);
+	return r;
+}
+
+void elf_file_release(struct elf_file *f)
+{
+	if (f->elf)
+		elf_end(f->elf);
+	if (f->fd >= 0)
+		close(f->fd);
+	*f = (struct elf_file)ELF_FILE_INIT;
+}
+
+/* The first section of @type, or NULL. */
+static Elf_Scn *section_by_type(Elf *elf, GElf_Word type, GElf_Shdr *ret_shdr)
+{
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn))
+		if (gelf_getshdr(scn, ret_shdr) && ret_shdr->sh_type == type)
+			return scn;
+	return NULL;
+}
+
+/* @sym names @name: exactly, or as its default version "name@@VERSION". */
+static bool name_matches(const char *sym, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(sym, name, n) == 0 && (sym[n] == '\0' || strncmp(sym + n, "@@", 2) == 0);
+}
+
+/* Merge definition @sym into *@found; aliases at one address are one. */
+static int func_merge(const GElf_Sym *sym, struct elf_func *found, bool *have)
+{
+	if (*have && found->value != sym->st_value)
+		return -ENOTUNIQ;
+	if (!*have || sym->st_size > found->size) {
+		found->value = sym->st_value;
+		found->size = sym->st_size;
+		found->type = GELF_ST_TYPE(sym->st_info);
+	}
+	*have = true;
+	return 0;
+}
+
+/* Search the symbol table @scn; @versym (may be NULL) is .gnu.version. */
+static int symtab_search(Elf *elf, Elf_Scn *scn, Elf_Data *versym, const char *name, struct elf_func *ret_func)
+{
+	GElf_Shdr shdr;
+	Elf_Data *data = elf_getdata(scn, NULL);
+	if (!gelf_getshdr(scn, &shdr) || !data || shdr.sh_entsize == 0)
+		return -ULP_E_SYMBOL;
+	size_t n = shdr.sh_size / shdr.sh_entsize;
+	bool have = false;
+	for (size_t i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Versym vs;
+		if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+			continue;
+		const char *s = elf_strptr(elf, shdr.sh_link, sym.st_name);
+		if (!s || !name_matches(s, name))
+			continue;
+		if (versym && gelf_getversym(versym, (int)i, &vs) && (vs & VERSYM_HIDDEN))
+			continue;
+		int r = func_merge(&sym, ret_func, &have);
+		if (r < 0)
+			return r;
+	}
+	return have ? 0 : -ULP_E_SYMBOL;
+}
+
+int elf_file_find_func(struct elf_file *f, const char *name, struct elf_func *ret_func)
+{
+	GElf_Shdr shdr;
+	struct elf_func func = { 0 };
+	Elf_Scn *scn = section_by_type(f->elf, SHT_SYMTAB, &shdr);
+	int r = scn ? symtab_search(f->elf, scn, NULL, name, &func) : -ULP_E_SYMBOL;
+	if (r == -ULP_E_SYMBOL) {
+		scn = section_by_type(f->elf, SHT_DYNSYM, &shdr);
+		Elf_Scn *vscn = section_by_type(f->elf, SHT_GNU_versym, &shdr);
+		Elf_Data *versym = vscn ? elf_getdata(vscn, NULL) : NULL;
+		r = scn ? symtab_search(f->elf, scn, versym, name, &func) : -ULP_E_SYMBOL;
+	}
+	if (r == 0)
+		*ret_func = func;
+	return r;
+}
+
+/* File offset of the @len bytes at virtual address @addr, from PT_LOAD. */
+static int vaddr_to_offset(struct elf_file *f, uint64_t addr, uint64_t len, uint64_t *ret_off)
+{
+	size_t n;
+	if (elf_getphdrnum(f->elf, &n) < 0)
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(f->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (addr >= ph.p_vaddr && addr - ph.p_vaddr <= ph.p_filesz &&
+		    len <= ph.p_filesz - (addr - ph.p_vaddr)) {
+			*ret_off = ph.p_offset + (addr - ph.p_vaddr);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int elf_file_entry(struct elf_file *f, uint64_t entry, struct arch_site *ret_site)
+{
+	uint8_t window[ARCH_WINDOW_LEN];
+	uint64_t off;
+	*ret_site = (struct arch_site){ .state = ARCH_ENTRY_NOT_PATCHABLE };
+	if (entry < ARCH_PAD_BEFORE || vaddr_to_offset(f, entry - ARCH_PAD_BEFORE, ARCH_WINDOW_LEN, &off) < 0)
+		return 0;
+	ssize_t n = pread(f->fd, window, sizeof(window), (off_t)off);
+	if (n < 0)
+		return -errno;
+	if (n != (ssize_t)sizeof(window))
+		return 0;
+	return arch_site_classify(window, ret_site);
+}
+
+/* Look for the build-id among the notes of one PT_NOTE segment. */
+static int notes_buildid(Elf_Data *data, const uint8_t **ret_id, size_t *ret_len)
+{
+	GElf_Nhdr nh;
+	size_t name_off, desc_off;
+	for (size_t off = 0; (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0;) {
+		const char *note_name = (const char *)data->d_buf + name_off;
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == sizeof(ELF_NOTE_GNU) &&
+		    memcmp(note_name, ELF_NOTE_GNU, sizeof(ELF_NOTE_GNU)) == 0 && nh.n_descsz > 0) {
+			*ret_id = (const uint8_t *)data->d_buf + desc_off;
+			*ret_len = nh.n_descsz;
+			return 0;
+		}
+	}
+	return -ENODATA;
+}
+
+/*
+ * The build-id is read from the program headers, as the runtime finds it
+ * in a loaded object, so the packer and the runtime agree on it.
+ */
+int elf_file_buildid(struct elf_file *f, const uint8_t **ret_id, size_t *ret_len)
+{
+	size_t n;
+	if (elf_getphdrnum(f->elf, &n) < 0)
+		return -ENODATA;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(f->elf, (int)i, &ph) || ph.p_type != PT_NOTE)
+			continue;
+		Elf_Type t = ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR;
+		Elf_Data *data = elf_getdata_rawchunk(f->elf, (int64_t)ph.p_offset, ph.p_filesz, t);
+		if (data && notes_buildid(data, ret_id, ret_len) == 0)
+			return 0;
+	}
+	return -ENODATA;
+}
+
+static const char *elf_file_soname(struct elf_file *f)
+{
+	GElf_Shdr shdr;
+	Elf_Scn *scn = section_by_type(f->elf, SHT_DYNAMIC, &shdr);
+	Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
+	if (!data || shdr.sh_entsize == 0)
+		return NULL;
+	for (size_t i = 0; i < shdr.sh_size / shdr.sh_entsize; i++) {
+		GElf_Dyn dyn;
+		if (!gelf_getdyn(data, (int)i, &dyn) || dyn.d_tag == DT_NULL)
+			break;
+		if (dyn.d_tag == DT_SONAME)
+			return elf_strptr(f->elf, shdr.sh_link, dyn.d_un.d_val);
+	}
+	return NULL;
+}
+
+int elf_file_name(struct elf_file *f, const char *path, char **ret_name)
+{
+	const char *name = elf_file_soname(f);
+	if (!name) {
+		const char *slash = strrchr(path, '/');
+		name = slash ? slash + 1 : path;
+	}
+	*ret_name = strdup(name);
+	return *ret_name ? 0 : -ENOMEM;
+}
+
+static bool has_section(struct elf_file *f, const char *want)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(f->elf, &shstrndx) < 0)
+		return false;
+	for (Elf_Scn *scn = elf_nextscn(f->elf, NULL); scn; scn = elf_nextscn(f->elf, scn)) {
+		GElf_Shdr shdr;
+		const char *name = gelf_getshdr(scn, &shdr) ? elf_strptr(f->elf, shstrndx, shdr.sh_name) : NULL;
+		if (name && strcmp(name, want) == 0 && shdr.sh_size > 0)
+			return true;
+	}
+	return false;
+}
+
+/* Does any defined function of symbol table @scn have a patchable entry? */
+static int symtab_any_patchable(struct elf_file *f, Elf_Scn *scn)
+{
+	GElf_Shdr shdr;
+	Elf_Data *data = elf_getdata(scn, NULL);
+	if (!gelf_getshdr(scn, &shdr) || !data || shdr.sh_entsize == 0)
+		return 0;
+	for (size_t i = 1; i < shdr.sh_size / shdr.sh_entsize; i++) {
+		GElf_Sym sym;
+		struct arch_site site;
+		if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    sym.st_shndx == SHN_UNDEF)
+			continue;
+		int r = elf_file_entry(f, sym.st_value, &site);
+		if (r < 0)
+			return r;
+		if (site.state != ARCH_ENTRY_NOT_PATCHABLE)
+			return 1;
+	}
+	return 0;
+}
+
+int elf_file_livepatchable(struct elf_file *f)
+{
+	GElf_Shdr shdr;
+	if (has_section(f, "__patchable_function_entries"))
+		return 1;
+	Elf_Scn *scn = section_by_type(f->elf, SHT_SYMTAB, &shdr);
+	if (!scn)
+		scn = section_by_type(f->elf, SHT_DYNSYM, &shdr);
+	return scn ? symtab_any_patchable(f, scn) : 0;
+}

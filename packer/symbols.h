@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * symbols.h - what the packer and the inspection commands need to know
+ * about an ELF object on disk: its functions (from .symtab, so static ones
+ * too, else .dynsym), whether their entries are patchable, its build-id
+ * and the name the dynamic loader knows it by.
+ */
+#ifndef ULP_PACKER_SYMBOLS_H
+#define ULP_PACKER_SYMBOLS_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+
+/**
+ * struct elf_file - an open ELF object.  Starts as ELF_FILE_INIT;
+ * elf_file_release() is safe on it.
+ */
+struct elf_file {
+	int fd;
+	Elf *elf;
+	GElf_Ehdr ehdr;
+};
+
+#define ELF_FILE_INIT {.fd = -1}
+
+/** elf_file_open() - open @path. Return: 0, -errno or -ULP_E_NOT_ELF. */
+int elf_file_open(const char *path, struct elf_file *ret_f);
+void elf_file_release(struct elf_file *f);
+
+/** struct elf_func - a defined symbol: value (offset from the load base
+ * of a shared object), size and ELF type (STT_FUNC, STT_GNU_IFUNC...). */
+struct elf_func {
+	uint64_t value;
+	uint64_t size;
+	unsigned char type;
+};
+
+/**
+ * elf_file_find_func() - the definition of @name, searched in .symtab
+ * (where static functions are), else in .dynsym (default versions only).
+ * Return: 0; -ULP_E_SYMBOL when nothing defines @name; -ENOTUNIQ when
+ * several symbols at different addresses do (static functions of the
+ * same name in different files).
+ */
+int elf_file_find_func(struct elf_file *f, const char *name, struct elf_func *ret_func);
+
+/**
+ * elf_file_entry() - classify the patch site of the function at @entry
+ * from the bytes in the file.  A window that is not in the file is
+ * ARCH_ENTRY_NOT_PATCHABLE.  Return: 0 or -errno.
+ */
+int elf_file_entry(struct elf_file *f, uint64_t entry, struct arch_site *ret_site);
+
+/**
+ * elf_file_buildid() - the NT_GNU_BUILD_ID note (a pointer into the file
+ * data, valid until release).  Return: 0 or -ENODATA when there is none.
+ */
+int elf_file_buildid(struct elf_file *f, const uint8_t **ret_id, size_t *ret_len);
+
+/**
+ * elf_file_name() - the name the dynamic loader knows the object by:
+ * DT_SONAME, else the basename of @path.  Return: 0 or -ENOMEM; *@ret_name
+ * is the caller's to free.
+ */
+int elf_file_name(struct elf_file *f, const char *path, char **ret_name);
+
+/**
+ * elf_file_livepatchable() - was the object built with patchable entries:
+ * a __patchable_function_entries section, or a function whose entry
+ * classifies as patchable (for objects whose section was stripped).
+ * Return: 1 yes, 0 no, or -errno.
+ */
+int elf_file_livepatchable(struct elf_file *f);
+
+#endif
