@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,13 +135,68 @@ static bool target_covers(const struct target_match *m, uint64_t addr, uint64_t 
 	return false;
 }
 
-/* dlopen through the descriptor we hashed, so that the object loaded is
- * the one whose digest was checked, even if the path is replaced. */
+/* The whole of a /proc file, NUL-terminated (its size is unknown ahead). */
+static int proc_file_read(const char *path, char **ret_text)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0, cap = 16384;
+	char *buf = malloc(cap);
+	ssize_t n = 0;
+	while (buf && (n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (len + 1 == cap) {
+			char *bigger = realloc(buf, cap * 2);
+			if (!bigger)
+				free(buf);
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	if (!buf || n < 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	buf[len] = '\0';
+	*ret_text = buf;
+	return 0;
+}
+
+/* Whether the mapping that holds @addr is of the file @st describes. */
+static bool mapping_is_file(uint64_t addr, const struct stat *st)
+{
+	char *maps = NULL;
+	if (proc_file_read("/proc/self/maps", &maps) < 0)
+		return false;
+	bool same = false;
+	for (char *line = maps; line && *line;) {
+		char *next = strchr(line, '\n');
+		unsigned long long start, end, ino;
+		unsigned maj, min;
+		if (sscanf(line, "%llx-%llx %*s %*s %x:%x %llu", &start, &end, &maj, &min, &ino) == 5 &&
+		    addr >= start && addr < end) {
+			same = maj == major(st->st_dev) && min == minor(st->st_dev) && ino == st->st_ino;
+			break;
+		}
+		line = next ? next + 1 : NULL;
+	}
+	free(maps);
+	return same;
+}
+
+/*
+ * dlopen the patch by its path, so that debuggers and profilers find it
+ * by a real name, then check that what got mapped is the file whose
+ * digest was checked through @fd: a file swapped in between is refused.
+ */
 static int patch_dlopen(int fd, const char *path, void **ret_handle, uint64_t *ret_base)
 {
-	char fdpath[64];
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	void *h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return runtime_fail(-errno, "cannot stat '%s': %s", path, strerror(errno));
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		const char *e = dlerror();
 		return runtime_fail(-ULP_E_DLOPEN, "cannot load '%s': %s", path, e ? e : "unknown error");
@@ -149,6 +205,10 @@ static int patch_dlopen(int fd, const char *path, void **ret_handle, uint64_t *r
 	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) < 0 || !lm) {
 		dlclose(h);
 		return runtime_fail(-ULP_E_DLOPEN, "cannot find where '%s' was loaded", path);
+	}
+	if (!mapping_is_file(addr_of(lm->l_ld), &st)) {
+		dlclose(h);
+		return runtime_fail(-ULP_E_DIGEST, "'%s' was replaced while being loaded; retry", path);
 	}
 	*ret_handle = h;
 	*ret_base = lm->l_addr;
