@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * target.c - the general test target.  Built with patchable entries itself
+ * (exe_value() is patched in the executable) and linked with the test
+ * libraries.  Prints "ready", then answers one line per command:
+ *
+ *   plain N  -> "plain R"    plain_value(N)
+ *   bsym N   -> "bsym R"     bsym_outer(N): internal call to bsym_inner()
+ *   bsymi N  -> "bsymi R"    bsym_inner(N) called from here
+ *   cet N    -> "cet R"      cet_value(N)
+ *   rec N    -> "rec R"      rec_sum(N)
+ *   exe N    -> "exe R"      exe_value(N), a function of this executable
+ *   args K   -> "args R old O new W"  args_sum() of args_fill(K), and the
+ *               checksums the old and the new version must return
+ *   libs     -> "lib NAME" for each loaded object that has a name (as the
+ *               dynamic loader records it, which is what debuggers open),
+ *               then "libs end"
+ *   pid      -> "pid P"
+ *   quit     -> "bye", exits
+ */
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "libs.h"
+
+int exe_value(int n);
+
+/* noipa: the compiler must neither inline it into main() nor clone it
+ * for a known argument; the patch replaces this very function. */
+__attribute__((noipa)) int exe_value(int n)
+{
+	return n + 7;
+}
+
+static void do_args(int k)
+{
+	int a[ARGS_NINT];
+	double d[ARGS_NDBL];
+	long long r;
+
+	args_fill(k, a, d);
+	r = args_sum(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], d[0], d[1], d[2], d[3], d[4], d[5],
+		     d[6], d[7]);
+	say("args %lld old %lld new %lld", r, args_checksum_old(a, d), args_checksum_new(a, d));
+}
+
+static int lib_print(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	if (info->dlpi_name && info->dlpi_name[0])
+		say("lib %s", info->dlpi_name);
+	return 0;
+}
+
+static void do_libs(void)
+{
+	dl_iterate_phdr(lib_print, NULL);
+	say("libs end");
+}
+
+static int command_run(const char *line)
+{
+	char word[32];
+	int n = 0;
+
+	if (sscanf(line, "%31s %d", word, &n) < 1)
+		return 0;
+	if (strcmp(word, "plain") == 0)
+		say("plain %d", plain_value(n));
+	else if (strcmp(word, "bsym") == 0)
+		say("bsym %d", bsym_outer(n));
+	else if (strcmp(word, "bsymi") == 0)
+		say("bsymi %d", bsym_inner(n));
+	else if (strcmp(word, "cet") == 0)
+		say("cet %d", cet_value(n));
+	else if (strcmp(word, "rec") == 0)
+		say("rec %d", rec_sum(n));
+	else if (strcmp(word, "exe") == 0)
+		say("exe %d", exe_value(n));
+	else if (strcmp(word, "args") == 0)
+		do_args(n);
+	else if (strcmp(word, "libs") == 0)
+		do_libs();
+	else if (strcmp(word, "pid") == 0)
+		say("pid %d", (int)getpid());
+	else if (strcmp(word, "quit") == 0)
+		return 1;
+	else
+		say("ERR unknown command '%s'", word);
+	return 0;
+}
+
+int main(void)
+{
+	struct cmd_reader r = CMD_READER_INIT;
+	char *line;
+
+	cmd_setup();
+	say("ready");
+	while ((line = cmd_read_line(&r)))
+		if (command_run(line))
+			break;
+	say("bye");
+	return 0;
+}
