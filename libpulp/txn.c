@@ -19,12 +19,17 @@
 
 static struct ulp_txn *txn_current;
 
+static void txn_free(struct ulp_txn *t)
+{
+	free(ptr_of(t->writes));
+	free(t);
+}
+
 void txn_discard(void)
 {
 	if (!txn_current)
 		return;
-	free(ptr_of(txn_current->writes));
-	free(txn_current);
+	txn_free(txn_current);
 	txn_current = NULL;
 	ulp_runtime.txn = 0;
 }
@@ -117,8 +122,7 @@ int txn_prepare_apply(struct ulp_patch *p)
 		window_read(&sites[i], window, &a);
 		int r = site_check_apply(&sites[i], &a, window);
 		if (r < 0) {
-			free(ptr_of(t->writes));
-			free(t);
+			txn_free(t);
 			return r;
 		}
 		sites[i].site_len = a.len;
@@ -174,8 +178,7 @@ int txn_prepare_revert(struct ulp_patch *p)
 		uint32_t len = 0;
 		int r = site_revert_bytes(p, &sites[i], after, &len);
 		if (r < 0) {
-			free(ptr_of(t->writes));
-			free(t);
+			txn_free(t);
 			return r;
 		}
 		txn_text(t, sites[i].site_addr, len, after);

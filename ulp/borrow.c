@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <libunwind-ptrace.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,36 +47,25 @@ static void range_add(struct borrow_ranges *b, uint64_t start, uint64_t end)
 		b->r[b->n++] = (struct range){start, end};
 }
 
+struct libc_scan {
+	struct borrow_ranges *b;
+	uint64_t bias;
+};
+
+static bool libc_symbol(const char *name, uint64_t value, uint64_t size, bool is_func, void *data)
+{
+	struct libc_scan *scan = data;
+	if (is_func && is_lock_holder(name))
+		range_add(scan->b, scan->bias + value, scan->bias + value + size);
+	return false;
+}
+
 static void libc_ranges_add(pid_t pid, const struct remote *mem, const struct proc_map *map,
 			    struct borrow_ranges *b)
 {
-	uint64_t bias;
-	int fd = proc_map_open(pid, map);
-	if (fd < 0 || object_bias(mem, map, &bias) < 0)
-		goto out;
-	elf_version(EV_CURRENT);
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	Elf_Scn *scn = NULL;
-	while (elf && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNSYM)
-			continue;
-		Elf_Data *data = elf_getdata(scn, NULL);
-		size_t count = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
-		for (size_t i = 0; data && i < count; i++) {
-			GElf_Sym s;
-			const char *name;
-			if (gelf_getsym(data, (int)i, &s) && s.st_shndx != SHN_UNDEF &&
-			    GELF_ST_TYPE(s.st_info) == STT_FUNC && (name = elf_strptr(elf, sh.sh_link, s.st_name)) &&
-			    is_lock_holder(name))
-				range_add(b, bias + s.st_value, bias + s.st_value + s.st_size);
-		}
-	}
-	if (elf)
-		elf_end(elf);
-out:
-	if (fd >= 0)
-		close(fd);
+	struct libc_scan scan = {.b = b};
+	if (object_bias(mem, map, &scan.bias) == 0)
+		object_symbols_foreach(pid, map, libc_symbol, &scan);
 }
 
 int borrow_ranges_build(pid_t pid, const struct proc_maps *maps, struct borrow_ranges **ret)

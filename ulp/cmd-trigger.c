@@ -44,7 +44,7 @@ static void report_print(pid_t pid, const struct patch_file *pf, bool revert, co
 		/* fall through */
 	case OUTCOME_FAILED:
 		t->failed++;
-		log_error("pid %d: %s", pid, rep->msg);
+		log_error("%s", rep->msg);
 		break;
 	}
 }

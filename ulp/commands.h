@@ -9,6 +9,7 @@
 #define ULP_COMMANDS_H
 
 #include <getopt.h>
+#include <sys/types.h>
 
 struct command {
 	const char *name;
@@ -46,6 +47,13 @@ enum ulp_exit {
  * command must return at once (help, version, unknown option).
  */
 int common_option(int opt, const char *name);
+
+/**
+ * command_parse_pid() - parse "ulp NAME -p PID [ARG]" with the common
+ * options; @nargs is how many positional arguments must follow.
+ * Return: -1 when parsed (pid in @ret_pid), else the exit status to return.
+ */
+int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid);
 
 /** command_usage() - print "usage: ulp NAME USAGE" to stderr. */
 void command_usage(const char *name);

@@ -87,42 +87,71 @@ int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t
 	return -ENOENT;
 }
 
-static int symtab_lookup(Elf *elf, const char *name, uint64_t *ret_value)
+static bool symtab_foreach(Elf *elf, symbol_fn fn, void *data)
 {
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB))
 			continue;
-		Elf_Data *data = elf_getdata(scn, NULL);
+		Elf_Data *d = elf_getdata(scn, NULL);
 		size_t count = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
-		for (size_t i = 0; data && i < count; i++) {
+		for (size_t i = 0; d && i < count; i++) {
 			GElf_Sym sym;
-			const char *s;
-			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+			const char *name;
+			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)))
 				continue;
-			s = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (s && strcmp(s, name) == 0) {
-				*ret_value = sym.st_value;
-				return 0;
-			}
+			if (fn(name, sym.st_value, sym.st_size, GELF_ST_TYPE(sym.st_info) == STT_FUNC, data))
+				return true;
 		}
 	}
-	return -ULP_E_SYMBOL;
+	return false;
 }
 
-int object_symbol(pid_t pid, const struct proc_map *map, const char *name, uint64_t *ret_value)
+int object_symbols_foreach(pid_t pid, const struct proc_map *map, symbol_fn fn, void *data)
 {
 	int fd = proc_map_open(pid, map);
 	if (fd < 0)
 		return fd;
 	elf_version(EV_CURRENT);
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	int r = elf ? symtab_lookup(elf, name, ret_value) : -ULP_E_NOT_ELF;
-	if (elf)
+	if (elf) {
+		symtab_foreach(elf, fn, data);
 		elf_end(elf);
+	}
 	close(fd);
-	return r;
+	return elf ? 0 : -ULP_E_NOT_ELF;
+}
+
+struct symbol_query {
+	const char *name;
+	uint64_t value;
+	bool found;
+};
+
+static bool symbol_match(const char *name, uint64_t value, uint64_t size, bool is_func, void *data)
+{
+	struct symbol_query *q = data;
+	(void)size;
+	(void)is_func;
+	if (strcmp(name, q->name) != 0)
+		return false;
+	q->value = value;
+	q->found = true;
+	return true;
+}
+
+int object_symbol(pid_t pid, const struct proc_map *map, const char *name, uint64_t *ret_value)
+{
+	struct symbol_query q = {.name = name};
+	int r = object_symbols_foreach(pid, map, symbol_match, &q);
+	if (r < 0)
+		return r;
+	if (!q.found)
+		return -ULP_E_SYMBOL;
+	*ret_value = q.value;
+	return 0;
 }
 
 int object_find(const struct remote *mem, const struct proc_maps *maps, const char *name, const uint8_t *id,

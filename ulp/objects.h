@@ -7,6 +7,7 @@
 #ifndef ULP_OBJECTS_H
 #define ULP_OBJECTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,14 @@
 
 int object_bias(const struct remote *mem, const struct proc_map *map, uint64_t *ret_bias);
 int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t *buf, size_t *ret_len);
+/**
+ * object_symbols_foreach() - call @fn for every defined symbol in the
+ * dynamic and full symbol tables of the file behind @map, until it
+ * returns true.  Return: 0, or a negative code if the file is unreadable.
+ */
+typedef bool (*symbol_fn)(const char *name, uint64_t value, uint64_t size, bool is_func, void *data);
+int object_symbols_foreach(pid_t pid, const struct proc_map *map, symbol_fn fn, void *data);
+
 int object_symbol(pid_t pid, const struct proc_map *map, const char *name, uint64_t *ret_value);
 
 /**

@@ -57,9 +57,7 @@ struct trigger {
 	const struct patch_file *pf;
 	const struct trigger_opts *o;
 	struct trigger_report *rep;
-	struct proc_maps maps;
-	struct remote mem;
-	struct runtime rt;
+	struct runtime_view v;
 	struct process proc;
 	struct txn txn;
 	uint64_t deadline;
@@ -100,25 +98,21 @@ static int access_error(struct trigger *tr, int r)
 static int trigger_inspect(struct trigger *tr)
 {
 	const struct container *c = &tr->pf->c;
-	int r = proc_maps_read(tr->pid, &tr->maps);
-	if (r == 0)
-		r = remote_open(tr->pid, &tr->mem);
-	if (r < 0)
-		return access_error(tr, r);
-
-	r = runtime_find(&tr->mem, &tr->maps, &tr->rt);
+	int r = runtime_view_open(tr->pid, &tr->v);
 	if (r == -ULP_E_NO_RUNTIME)
 		return report(tr, OUTCOME_FAILED, r,
 			      "process %d has no live patching runtime: start it with LD_PRELOAD=/path/to/libpulp.so",
 			      tr->pid);
+	if (r == -ULP_E_ABI)
+		return report(tr, OUTCOME_FAILED, r, "the runtime of process %d has another ABI version: use the ulp "
+			      "that matches its libpulp.so", tr->pid);
 	if (r < 0)
-		return report(tr, OUTCOME_FAILED, r, "cannot read the runtime of process %d: %s", tr->pid,
-			      ulp_strerror(r));
-	if (!tr->rt.state.enabled)
+		return access_error(tr, r);
+	if (!tr->v.rt.state.enabled)
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED, "live patching is disabled in process %d",
 			      tr->pid);
 
-	r = object_find(&tr->mem, &tr->maps, c->target_name, c->buildid, c->buildid_len, NULL);
+	r = object_find(&tr->v.mem, &tr->v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
 	if (r == -ULP_E_BUILDID)
 		return report(tr, OUTCOME_SKIPPED, r, "'%s' in process %d has another build: buildid mismatch",
 			      c->target_name, tr->pid);
@@ -127,7 +121,7 @@ static int trigger_inspect(struct trigger *tr)
 			      c->target_name, tr->pid);
 
 	uint32_t state;
-	r = runtime_patch_state(&tr->mem, &tr->rt, c->digest, &state);
+	r = runtime_patch_state(&tr->v.mem, &tr->v.rt, c->digest, &state);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
 			      ulp_strerror(r));
@@ -145,7 +139,7 @@ static int trigger_load(struct trigger *tr)
 	struct thread *t = NULL;
 	struct borrow_ranges *b = NULL;
 	uint64_t start = clock_us();
-	int r = borrow_ranges_build(tr->pid, &tr->maps, &b);
+	int r = borrow_ranges_build(tr->pid, &tr->v.maps, &b);
 	/* Threads hold the loader's or allocator's locks only briefly: retry. */
 	while (r == 0 && (r = thread_borrow(&tr->proc, b, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
 		usleep(10000);
@@ -163,7 +157,7 @@ static int trigger_load(struct trigger *tr)
 	};
 	int64_t result = 0;
 	int timeout_ms = (int)((tr->deadline > clock_us() ? tr->deadline - clock_us() : 0) / 1000) + 1;
-	r = thread_call(&tr->proc, t, tr->rt.state.stub, tr->rt.state.fn_prepare, args, 3, timeout_ms, &result);
+	r = thread_call(&tr->proc, t, tr->v.rt.state.stub, tr->v.rt.state.fn_prepare, args, 3, timeout_ms, &result);
 	thread_resume(&tr->proc, t);
 	tr->rep->load_us = clock_us() - start;
 	if (r == -ULP_E_TIMEOUT || r == -ULP_E_CALL_CRASHED)
@@ -175,14 +169,14 @@ static int trigger_load(struct trigger *tr)
 		return report(tr, OUTCOME_FAILED, r, "cannot run the runtime in thread %d of process %d: %s", t->tid,
 			      tr->pid, ulp_strerror(r));
 	if (result < 0) {
-		runtime_refresh(&tr->mem, &tr->rt);
+		runtime_refresh(&tr->v.mem, &tr->v.rt);
 		enum trigger_outcome o = result == -ULP_E_ALREADY_APPLIED || result == -ULP_E_BUILDID ||
 						 result == -ULP_E_TARGET_NOT_LOADED || result == -ULP_E_NOT_APPLIED
 					 ? OUTCOME_SKIPPED
 					 : OUTCOME_FAILED;
-		tr->rt.state.last_msg[ULP_MSG_MAX - 1] = '\0';
+		tr->v.rt.state.last_msg[ULP_MSG_MAX - 1] = '\0';
 		return report(tr, o, (int)result, "process %d refused the patch: %s", tr->pid,
-			      tr->rt.state.last_msg[0] ? tr->rt.state.last_msg : ulp_strerror((int)result));
+			      tr->v.rt.state.last_msg[0] ? tr->v.rt.state.last_msg : ulp_strerror((int)result));
 	}
 	return 0;
 }
@@ -276,7 +270,7 @@ static int activate_once(struct trigger *tr)
 
 static int trigger_activate(struct trigger *tr)
 {
-	int r = runtime_txn_read(&tr->proc.mem, &tr->rt, &tr->txn);
+	int r = runtime_txn_read(&tr->proc.mem, &tr->v.rt, &tr->txn);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the prepared patch in process %d: %s", tr->pid,
 			      ulp_strerror(r));
@@ -305,8 +299,7 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 		.pf = pf,
 		.o = o,
 		.rep = rep,
-		.maps = PROC_MAPS_INIT,
-		.mem = REMOTE_INIT,
+		.v = RUNTIME_VIEW_INIT,
 		.proc = PROCESS_INIT,
 		.txn = TXN_INIT,
 		.deadline = start + (uint64_t)o->timeout_ms * 1000u,
@@ -323,7 +316,6 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 
 	process_detach(&tr.proc);
 	txn_release(&tr.txn);
-	remote_close(&tr.mem);
-	proc_maps_release(&tr.maps);
+	runtime_view_close(&tr.v);
 	rep->total_us = clock_us() - start;
 }

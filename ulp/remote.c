@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,11 +28,14 @@ void remote_close(struct remote *r)
 	r->fd = -1;
 }
 
-int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len)
+/* pread/pwrite until done: /proc/PID/mem may transfer less than asked. */
+static int remote_io(const struct remote *r, uint64_t addr, void *buf, size_t len, bool write)
 {
 	size_t done = 0;
 	while (done < len) {
-		ssize_t n = pread(r->fd, (char *)buf + done, len - done, (off_t)(addr + done));
+		char *p = (char *)buf + done;
+		off_t at = (off_t)(addr + done);
+		ssize_t n = write ? pwrite(r->fd, p, len - done, at) : pread(r->fd, p, len - done, at);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -41,18 +45,14 @@ int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len)
+{
+	return remote_io(r, addr, buf, len, false);
+}
+
 int remote_write(const struct remote *r, uint64_t addr, const void *buf, size_t len)
 {
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pwrite(r->fd, (const char *)buf + done, len - done, (off_t)(addr + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		done += (size_t)n;
-	}
-	return 0;
+	return remote_io(r, addr, (void *)buf, len, true);
 }
 
 int remote_read_string(const struct remote *r, uint64_t addr, char *buf, size_t len)

@@ -48,6 +48,22 @@ int runtime_find(const struct remote *mem, const struct proc_maps *maps, struct 
 	return -ULP_E_NO_RUNTIME;
 }
 
+int runtime_view_open(pid_t pid, struct runtime_view *v)
+{
+	int r = proc_maps_read(pid, &v->maps);
+	if (r == 0)
+		r = remote_open(pid, &v->mem);
+	if (r == 0)
+		r = runtime_find(&v->mem, &v->maps, &v->rt);
+	return r;
+}
+
+void runtime_view_close(struct runtime_view *v)
+{
+	remote_close(&v->mem);
+	proc_maps_release(&v->maps);
+}
+
 /* One pass over the registry; -EAGAIN if it changed under us. */
 static int registry_scan(const struct remote *mem, struct runtime *rt, const uint8_t *id, uint32_t *ret_state)
 {

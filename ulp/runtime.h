@@ -40,6 +40,20 @@ int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint
 /** runtime_messages_print() - copy the message ring to @out, oldest first. */
 int runtime_messages_print(const struct remote *mem, const struct runtime *rt, FILE *out);
 
+/* A process's runtime as read from outside, without stopping it. */
+struct runtime_view {
+	struct proc_maps maps;
+	struct remote mem;
+	struct runtime rt;
+};
+
+#define RUNTIME_VIEW_INIT {.maps = PROC_MAPS_INIT, .mem = REMOTE_INIT}
+
+/** runtime_view_open() - read @pid's maps, open its memory, find its runtime. */
+int runtime_view_open(pid_t pid, struct runtime_view *v);
+/* runtime_view_close() - safe on RUNTIME_VIEW_INIT and after a failed open. */
+void runtime_view_close(struct runtime_view *v);
+
 struct txn {
 	struct ulp_txn head;
 	struct ulp_write *writes;

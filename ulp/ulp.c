@@ -2,6 +2,7 @@
 /*
  * ulp.c - the ulp command: finds the command in the table and runs it.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,34 @@ void command_usage(const char *name)
 {
 	const struct command *c = command_find(name);
 	fprintf(stderr, "usage: ulp %s %s\n", name, c ? c->usage : "");
+}
+
+int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid)
+{
+	static const struct option opts[] = {
+		{"process", required_argument, NULL, 'p'},
+		COMMON_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	const char *spec = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "p:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
+		if (opt == 'p') {
+			spec = optarg;
+			continue;
+		}
+		int r = common_option(opt, name);
+		if (r >= 0)
+			return r;
+	}
+	char *end = NULL;
+	long pid = spec ? strtol(spec, &end, 10) : 0;
+	if (!spec || *end || pid <= 0 || pid > INT_MAX || optind != argc - nargs) {
+		command_usage(name);
+		return EXIT_USAGE;
+	}
+	*ret_pid = (pid_t)pid;
+	return -1;
 }
 
 int common_option(int opt, const char *name)
