@@ -30,7 +30,7 @@
 enum arch_entry_state {
 	ARCH_ENTRY_NOT_PATCHABLE = 0, /* not the layout we know how to patch */
 	ARCH_ENTRY_UNPATCHED = 1,     /* pristine padding and entry NOPs */
-	ARCH_ENTRY_PATCHED = 2,       /* our trampoline is in place */
+	ARCH_ENTRY_PATCHED = 2,	      /* our trampoline is in place */
 };
 
 /**
@@ -68,8 +68,7 @@ int arch_site_classify(const uint8_t *window, struct arch_site *ret_site);
  * @target: absolute address of the new function.
  * @out:    receives @site->len bytes for the window at @site->start_off.
  */
-void arch_site_patched_bytes(const uint8_t *window, const struct arch_site *site, uint64_t target,
-			     uint8_t *out);
+void arch_site_patched_bytes(const uint8_t *window, const struct arch_site *site, uint64_t target, uint8_t *out);
 
 /**
  * arch_site_pristine_bytes() - the bytes of an unpatched site.

@@ -97,8 +97,7 @@ static int target_match_cb(struct dl_phdr_info *info, size_t size, void *data)
 
 	const uint8_t *id;
 	uint32_t len;
-	if (!object_buildid(info, &id, &len) || len != m->c->buildid_len ||
-	    memcmp(id, m->c->buildid, len) != 0)
+	if (!object_buildid(info, &id, &len) || len != m->c->buildid_len || memcmp(id, m->c->buildid, len) != 0)
 		return 0;
 	m->found = true;
 	m->base = info->dlpi_addr;
@@ -109,7 +108,7 @@ static int target_match_cb(struct dl_phdr_info *info, size_t size, void *data)
 
 static int target_find(const struct container *c, struct target_match *m)
 {
-	*m = (struct target_match){.c = c};
+	*m = (struct target_match){ .c = c };
 	ssize_t n = readlink("/proc/self/exe", m->exe_name, sizeof(m->exe_name) - 1);
 	if (n > 0)
 		m->exe_name[n] = '\0';
@@ -117,7 +116,8 @@ static int target_find(const struct container *c, struct target_match *m)
 	if (m->found)
 		return 0;
 	if (m->name_seen)
-		return runtime_fail(-ULP_E_BUILDID, "'%s' is loaded but its build-id differs from the patch's: buildid mismatch",
+		return runtime_fail(-ULP_E_BUILDID,
+				    "'%s' is loaded but its build-id differs from the patch's: buildid mismatch",
 				    c->target_name);
 	return runtime_fail(-ULP_E_TARGET_NOT_LOADED, "target library '%s' is not loaded", c->target_name);
 }
@@ -128,8 +128,7 @@ static bool target_covers(const struct target_match *m, uint64_t addr, uint64_t 
 	for (ElfW(Half) i = 0; i < m->phnum; i++) {
 		const ElfW(Phdr) *ph = &m->phdr[i];
 		uint64_t start = m->base + ph->p_vaddr;
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && addr >= start &&
-		    addr + len <= start + ph->p_memsz)
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && addr >= start && addr + len <= start + ph->p_memsz)
 			return true;
 	}
 	return false;

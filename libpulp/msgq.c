@@ -14,7 +14,7 @@
 
 #include "libpulp/internal.h"
 
-struct ulp_msgq ulp_msgq = {.size = ULP_MSGQ_SIZE};
+struct ulp_msgq ulp_msgq = { .size = ULP_MSGQ_SIZE };
 
 static void ring_put(const char *s, size_t len)
 {

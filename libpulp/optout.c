@@ -64,7 +64,7 @@ static bool users_match(const char *list)
 	char buf[1024];
 	uid_t uid = getuid();
 	getpwuid_r(uid, &pw, buf, sizeof(buf), &res);
-	struct id_name in = {uid, res ? res->pw_name : NULL};
+	struct id_name in = { uid, res ? res->pw_name : NULL };
 	return list_any(list, id_match, &in);
 }
 
@@ -74,7 +74,7 @@ static bool groups_match(const char *list)
 	char buf[4096];
 	gid_t gid = getgid();
 	getgrgid_r(gid, &gr, buf, sizeof(buf), &res);
-	struct id_name in = {gid, res ? res->gr_name : NULL};
+	struct id_name in = { gid, res ? res->gr_name : NULL };
 	return list_any(list, id_match, &in);
 }
 

@@ -143,8 +143,7 @@ int txn_prepare_apply(struct ulp_patch *p)
  * replaces the same function); each goes to the newest other applied
  * patch's trampoline or, if none, back to its pristine bytes.
  */
-static int site_revert_bytes(const struct ulp_patch *p, const struct ulp_site *s, uint8_t *after,
-			     uint32_t *ret_len)
+static int site_revert_bytes(const struct ulp_patch *p, const struct ulp_site *s, uint8_t *after, uint32_t *ret_len)
 {
 	uint8_t window[ARCH_WINDOW_LEN];
 	struct arch_site a;

@@ -18,12 +18,12 @@
 #include <stdint.h>
 
 #define ULP_RUNTIME_SYMBOL "ulp_runtime"
-#define ULP_RUNTIME_MAGIC 0x454d49544e52504cull /* "LPRNTIME" */
-#define ULP_ABI_VERSION 1
+#define ULP_RUNTIME_MAGIC  0x454d49544e52504cull /* "LPRNTIME" */
+#define ULP_ABI_VERSION	   1
 
-#define ULP_ID_LEN 32	  /* a patch id is the container's SHA-256 digest */
+#define ULP_ID_LEN    32  /* a patch id is the container's SHA-256 digest */
 #define ULP_WRITE_MAX 24  /* >= ARCH_SITE_MAX */
-#define ULP_MSG_MAX 256	  /* runtime_last_msg */
+#define ULP_MSG_MAX   256 /* runtime_last_msg */
 #define ULP_MSGQ_SIZE 16384
 
 /* Operations of ulp_runtime.fn_prepare. */
@@ -58,10 +58,10 @@ struct ulp_write {
 
 /* The write set prepared by fn_prepare, executed in order by the controller. */
 struct ulp_txn {
-	uint64_t patch;	  /* struct ulp_patch being applied or reverted */
-	uint32_t op;	  /* enum ulp_op */
+	uint64_t patch; /* struct ulp_patch being applied or reverted */
+	uint32_t op;	/* enum ulp_op */
 	uint32_t nwrites;
-	uint64_t writes;  /* struct ulp_write[nwrites] */
+	uint64_t writes; /* struct ulp_write[nwrites] */
 };
 
 /* A function replaced by a patch: the stack check's ranges come from here. */
@@ -80,13 +80,13 @@ struct ulp_site {
 struct ulp_patch {
 	uint64_t next;
 	uint8_t id[ULP_ID_LEN];
-	uint32_t state;	 /* enum ulp_patch_state */
+	uint32_t state; /* enum ulp_patch_state */
 	uint32_t nsites;
-	uint64_t sites;	 /* struct ulp_site[nsites] */
+	uint64_t sites;	      /* struct ulp_site[nsites] */
 	uint64_t applied_seq; /* larger = applied later; the newest wins a shared site */
 	uint64_t load_time;   /* CLOCK_REALTIME seconds of the first load */
-	uint64_t path;	 /* NUL-terminated path of the container */
-	uint64_t target; /* NUL-terminated target object name */
+	uint64_t path;	      /* NUL-terminated path of the container */
+	uint64_t target;      /* NUL-terminated target object name */
 	uint32_t ncomments;
 	uint32_t reserved;
 	uint64_t comments; /* uint64_t[ncomments] addresses of NUL-terminated strings */

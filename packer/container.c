@@ -412,10 +412,9 @@ struct buf {
 	size_t len, cap;
 };
 
-#define BUF_INIT             \
-	{                    \
-		.data = NULL \
-	}
+/* clang-format off */
+#define BUF_INIT {.data = NULL}
+/* clang-format on */
 
 static int buf_append(struct buf *b, const void *p, size_t n)
 {

@@ -42,14 +42,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ULP_META_SECTION ".ulp.meta"
-#define ULP_META_MAGIC "ULPMETA1"
-#define ULP_META_VERSION 1
-#define ULP_META_HEADER_SIZE 96
-#define ULP_META_FUNC_SIZE 40
+#define ULP_META_SECTION      ".ulp.meta"
+#define ULP_META_MAGIC	      "ULPMETA1"
+#define ULP_META_VERSION      1
+#define ULP_META_HEADER_SIZE  96
+#define ULP_META_FUNC_SIZE    40
 #define ULP_META_COMMENT_SIZE 4
-#define ULP_DIGEST_LEN 32
-#define ULP_META_DIGEST_OFF 64
+#define ULP_DIGEST_LEN	      32
+#define ULP_META_DIGEST_OFF   64
 
 struct container_func {
 	const char *old_name;
@@ -79,7 +79,9 @@ struct container {
 	uint8_t digest[ULP_DIGEST_LEN];
 };
 
+/* clang-format off */
 #define CONTAINER_INIT {.meta = NULL}
+/* clang-format on */
 
 /**
  * container_read() - read and validate the container at @path: ELF headers,

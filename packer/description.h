@@ -41,7 +41,9 @@ struct description {
 	size_t ncomments;
 };
 
+/* clang-format off */
 #define DESCRIPTION_INIT {.file = NULL}
+/* clang-format on */
 
 /**
  * description_parse() - parse @len bytes of @text read from @file.

@@ -11,7 +11,9 @@ struct diag {
 	char msg[1024];
 };
 
+/* clang-format off */
 #define DIAG_INIT {.msg = ""}
+/* clang-format on */
 
 /** diag_set() - format the message into @d; returns @r for tail calls. */
 __attribute__((format(printf, 3, 4))) int diag_set(struct diag *d, int r, const char *fmt, ...);

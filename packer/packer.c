@@ -36,7 +36,9 @@ struct pack {
 	struct container_func *funcs;
 };
 
+/* clang-format off */
 #define PACK_INIT {.d = DESCRIPTION_INIT, .patch = ELF_FILE_INIT, .target = ELF_FILE_INIT}
+/* clang-format on */
 
 static void pack_release(struct pack *p)
 {

@@ -25,7 +25,9 @@ struct elf_file {
 	GElf_Ehdr ehdr;
 };
 
+/* clang-format off */
 #define ELF_FILE_INIT {.fd = -1}
+/* clang-format on */
 
 /** elf_file_open() - open @path. Return: 0, -errno or -ULP_E_NOT_ELF. */
 int elf_file_open(const char *path, struct elf_file *ret_f);

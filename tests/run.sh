@@ -6,6 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/install-deps
 
+# Formatting is part of the build's contract (.clang-format).
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	unformatted=$(git ls-files '*.c' '*.h' | while read -r f; do
+		clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || echo "$f"; done)
+	if [ -n "$unformatted" ]; then
+		echo "not clang-formatted (run clang-format -i on them):" $unformatted >&2
+		exit 1
+	fi
+fi
+
 build=${BUILD_DIR:-build}
 asan=${ASAN_BUILD_DIR:-build-asan}
 

@@ -47,7 +47,7 @@ static struct thread *thread_add(struct process *p, pid_t tid)
 		p->alloc = alloc;
 	}
 	struct thread *t = &p->threads[p->nthreads++];
-	*t = (struct thread){.tid = tid};
+	*t = (struct thread){ .tid = tid };
 	return t;
 }
 

@@ -22,10 +22,10 @@
 struct thread {
 	pid_t tid;
 	bool stopped;
-	bool gone;	    /* exited while we held it */
-	bool interrupted;   /* PTRACE_INTERRUPT sent, stop not seen yet */
-	bool trap_pending;  /* interrupted while already in a signal stop */
-	int sig;	    /* signal to deliver when it resumes */
+	bool gone;	   /* exited while we held it */
+	bool interrupted;  /* PTRACE_INTERRUPT sent, stop not seen yet */
+	bool trap_pending; /* interrupted while already in a signal stop */
+	int sig;	   /* signal to deliver when it resumes */
 };
 
 struct process {
@@ -36,7 +36,9 @@ struct process {
 	size_t alloc;
 };
 
+/* clang-format off */
 #define PROCESS_INIT {.mem = REMOTE_INIT}
+/* clang-format on */
 
 int process_attach(pid_t pid, struct process *ret_p);
 int process_stop(struct process *p, int timeout_ms);

@@ -25,12 +25,11 @@ struct borrow_ranges {
 
 /* C library functions that take locks dlopen() and malloc() need too. */
 static const char *const lock_holders[] = {
-	"malloc",	 "free",	  "calloc",	     "realloc",	     "reallocarray",
-	"memalign",	 "posix_memalign", "aligned_alloc", "valloc",	     "pvalloc",
-	"malloc_trim",	 "fork",	  "_Fork",	     "vfork",	     "dlopen",
-	"dlmopen",	 "dlclose",	  "dlsym",	     "dlvsym",	     "dladdr",
-	"dladdr1",	 "dlinfo",	  "dl_iterate_phdr", "__libc_dlopen_mode", "pthread_create",
-	"pthread_exit",	 "exit",	  "__cxa_finalize",
+	"malloc",	  "free",	   "calloc",  "realloc",	"reallocarray",	   "memalign",
+	"posix_memalign", "aligned_alloc", "valloc",  "pvalloc",	"malloc_trim",	   "fork",
+	"_Fork",	  "vfork",	   "dlopen",  "dlmopen",	"dlclose",	   "dlsym",
+	"dlvsym",	  "dladdr",	   "dladdr1", "dlinfo",		"dl_iterate_phdr", "__libc_dlopen_mode",
+	"pthread_create", "pthread_exit",  "exit",    "__cxa_finalize",
 };
 
 static bool is_lock_holder(const char *name)
@@ -44,7 +43,7 @@ static bool is_lock_holder(const char *name)
 static void range_add(struct borrow_ranges *b, uint64_t start, uint64_t end)
 {
 	if (b->n < MAX_RANGES && end > start)
-		b->r[b->n++] = (struct range){start, end};
+		b->r[b->n++] = (struct range){ start, end };
 }
 
 struct libc_scan {
@@ -60,10 +59,9 @@ static bool libc_symbol(const char *name, uint64_t value, uint64_t size, bool is
 	return false;
 }
 
-static void libc_ranges_add(pid_t pid, const struct remote *mem, const struct proc_map *map,
-			    struct borrow_ranges *b)
+static void libc_ranges_add(pid_t pid, const struct remote *mem, const struct proc_map *map, struct borrow_ranges *b)
 {
-	struct libc_scan scan = {.b = b};
+	struct libc_scan scan = { .b = b };
 	if (object_bias(mem, map, &scan.bias) == 0)
 		object_symbols_foreach(pid, map, libc_symbol, &scan);
 }

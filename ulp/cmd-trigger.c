@@ -62,11 +62,14 @@ static int timeout_parse(const char *s, int *ret_ms)
 int cmd_trigger(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"process", required_argument, NULL, 'p'}, {"revert", no_argument, NULL, 'R'},
-		{"timeout", required_argument, NULL, 'T'}, {"check-stack", no_argument, NULL, 'c'},
-		COMMON_LONGOPTS, {NULL, 0, NULL, 0},
+		{ "process", required_argument, NULL, 'p' },
+		{ "revert", no_argument, NULL, 'R' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "check-stack", no_argument, NULL, 'c' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
 	};
-	struct trigger_opts o = {.timeout_ms = DEFAULT_TIMEOUT_S * 1000};
+	struct trigger_opts o = { .timeout_ms = DEFAULT_TIMEOUT_S * 1000 };
 	const char *spec = NULL;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "p:c" COMMON_SHORTOPTS, opts, NULL)) != -1) {
@@ -115,7 +118,7 @@ int cmd_trigger(int argc, char **argv)
 	if (n == 0)
 		log_warn("no process matches%s%s", spec ? " " : "", spec ? spec : " (none has libpulp.so loaded)");
 
-	struct tally t = {0};
+	struct tally t = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		struct trigger_report rep;
 		patch_trigger(pids[i], &pf, &o, &rep);

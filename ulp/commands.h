@@ -28,7 +28,7 @@ int cmd_livepatchable(int argc, char **argv);
 /* Exit statuses shared by the commands; documented in docs/ulp.1.md. */
 enum ulp_exit {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,     /* failed cleanly: every target is as it was */
+	EXIT_FAILED = 1, /* failed cleanly: every target is as it was */
 	EXIT_USAGE = 2,
 	EXIT_INCONSISTENT = 3, /* a target may be left inconsistent */
 };
@@ -37,9 +37,12 @@ enum ulp_exit {
  * table and COMMON_SHORTOPTS to the short ones, and pass unknown results
  * of getopt_long() to common_option(). */
 #define COMMON_SHORTOPTS "vqh"
-#define COMMON_LONGOPTS                                                                                \
-	{"verbose", no_argument, NULL, 'v'}, {"quiet", no_argument, NULL, 'q'},                        \
-		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}
+#define COMMON_LONGOPTS                                                             \
+	{ "verbose", no_argument, NULL, 'v' }, { "quiet", no_argument, NULL, 'q' }, \
+		{ "help", no_argument, NULL, 'h' },                                 \
+	{                                                                           \
+		"version", no_argument, NULL, 'V'                                   \
+	}
 
 /**
  * common_option() - handle a common option for command @name.

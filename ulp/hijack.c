@@ -25,8 +25,8 @@
 #define BLOB_ALIGN 16
 
 /* Copy the blobs below the red zone; fill in their addresses. */
-static int args_place(struct process *p, const struct arch_regs *saved, const struct call_arg *args,
-		      unsigned nargs, uint64_t *values, uint64_t *ret_sp)
+static int args_place(struct process *p, const struct arch_regs *saved, const struct call_arg *args, unsigned nargs,
+		      uint64_t *values, uint64_t *ret_sp)
 {
 	uint64_t sp = arch_call_scratch_sp(saved);
 	for (unsigned i = 0; i < nargs; i++) {
@@ -47,8 +47,7 @@ static int args_place(struct process *p, const struct arch_regs *saved, const st
  * Wait for the stub's trap.  Other threads keep running and may stop for
  * signals meanwhile; process_service() passes those on.
  */
-static int call_wait(struct process *p, struct thread *t, uint64_t trap_ip, int timeout_ms,
-		     struct arch_regs *ret_after)
+static int call_wait(struct process *p, struct thread *t, uint64_t trap_ip, int timeout_ms, struct arch_regs *ret_after)
 {
 	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
 	for (unsigned spin = 0;; spin++) {

@@ -12,7 +12,7 @@
 #include <stdarg.h>
 
 enum log_level {
-	LOG_QUIET = 0,	 /* errors only */
+	LOG_QUIET = 0, /* errors only */
 	LOG_NORMAL = 1,
 	LOG_VERBOSE = 2,
 };

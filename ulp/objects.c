@@ -9,9 +9,9 @@
 #include "libpulp/ulp-errors.h"
 #include "ulp/objects.h"
 
-#define PAGE_MASK_4K (~(uint64_t)0xfff)
-#define PHDR_MAX 64
-#define NOTE_MAX 4096
+#define PAGE_MASK_4K  (~(uint64_t)0xfff)
+#define PHDR_MAX      64
+#define NOTE_MAX      4096
 #define NOTE_ALIGN(x) (((x) + 3u) & ~3u)
 
 static int phdrs_read(const struct remote *mem, const struct proc_map *map, Elf64_Phdr *ph, unsigned *ret_n)
@@ -144,7 +144,7 @@ static bool symbol_match(const char *name, uint64_t value, uint64_t size, bool i
 
 int object_symbol(pid_t pid, const struct proc_map *map, const char *name, uint64_t *ret_value)
 {
-	struct symbol_query q = {.name = name};
+	struct symbol_query q = { .name = name };
 	int r = object_symbols_foreach(pid, map, symbol_match, &q);
 	if (r < 0)
 		return r;

@@ -27,7 +27,7 @@
 #include "ulp/runtime.h"
 
 #define BACKOFF_START_US 1000
-#define BACKOFF_MAX_US 100000
+#define BACKOFF_MAX_US	 100000
 
 int patch_file_open(const char *path, struct patch_file *ret_pf)
 {
@@ -104,21 +104,22 @@ static int trigger_inspect(struct trigger *tr)
 			      "process %d has no live patching runtime: start it with LD_PRELOAD=/path/to/libpulp.so",
 			      tr->pid);
 	if (r == -ULP_E_ABI)
-		return report(tr, OUTCOME_FAILED, r, "the runtime of process %d has another ABI version: use the ulp "
-			      "that matches its libpulp.so", tr->pid);
+		return report(tr, OUTCOME_FAILED, r,
+			      "the runtime of process %d has another ABI version: use the ulp "
+			      "that matches its libpulp.so",
+			      tr->pid);
 	if (r < 0)
 		return access_error(tr, r);
 	if (!tr->v.rt.state.enabled)
-		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED, "live patching is disabled in process %d",
-			      tr->pid);
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED, "live patching is disabled in process %d", tr->pid);
 
 	r = object_find(&tr->v.mem, &tr->v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
 	if (r == -ULP_E_BUILDID)
 		return report(tr, OUTCOME_SKIPPED, r, "'%s' in process %d has another build: buildid mismatch",
 			      c->target_name, tr->pid);
 	if (r < 0)
-		return report(tr, OUTCOME_SKIPPED, r, "target library '%s' is not loaded in process %d",
-			      c->target_name, tr->pid);
+		return report(tr, OUTCOME_SKIPPED, r, "target library '%s' is not loaded in process %d", c->target_name,
+			      tr->pid);
 
 	uint32_t state;
 	r = runtime_patch_state(&tr->v.mem, &tr->v.rt, c->digest, &state);
@@ -129,8 +130,7 @@ static int trigger_inspect(struct trigger *tr)
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_ALREADY_APPLIED, "patch already applied in process %d",
 			      tr->pid);
 	if (tr->o->revert && state != ULP_PATCH_APPLIED)
-		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "patch not applied in process %d",
-			      tr->pid);
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "patch not applied in process %d", tr->pid);
 	return 0;
 }
 
@@ -145,15 +145,15 @@ static int trigger_load(struct trigger *tr)
 		usleep(10000);
 	borrow_ranges_free(b);
 	if (r < 0)
-		return report(tr, OUTCOME_FAILED, r,
-			      "cannot borrow a thread of process %d: %s", tr->pid, ulp_strerror(r));
+		return report(tr, OUTCOME_FAILED, r, "cannot borrow a thread of process %d: %s", tr->pid,
+			      ulp_strerror(r));
 
-	struct call_blob path = {tr->pf->path, strlen(tr->pf->path) + 1};
-	struct call_blob id = {tr->pf->c.digest, ULP_DIGEST_LEN};
+	struct call_blob path = { tr->pf->path, strlen(tr->pf->path) + 1 };
+	struct call_blob id = { tr->pf->c.digest, ULP_DIGEST_LEN };
 	struct call_arg args[] = {
-		{.value = tr->o->revert ? ULP_OP_REVERT : ULP_OP_APPLY},
-		{.blob = &path},
-		{.blob = &id},
+		{ .value = tr->o->revert ? ULP_OP_REVERT : ULP_OP_APPLY },
+		{ .blob = &path },
+		{ .blob = &id },
 	};
 	int64_t result = 0;
 	int timeout_ms = (int)((tr->deadline > clock_us() ? tr->deadline - clock_us() : 0) / 1000) + 1;
@@ -171,9 +171,10 @@ static int trigger_load(struct trigger *tr)
 	if (result < 0) {
 		runtime_refresh(&tr->v.mem, &tr->v.rt);
 		enum trigger_outcome o = result == -ULP_E_ALREADY_APPLIED || result == -ULP_E_BUILDID ||
-						 result == -ULP_E_TARGET_NOT_LOADED || result == -ULP_E_NOT_APPLIED
-					 ? OUTCOME_SKIPPED
-					 : OUTCOME_FAILED;
+							 result == -ULP_E_TARGET_NOT_LOADED ||
+							 result == -ULP_E_NOT_APPLIED
+						 ? OUTCOME_SKIPPED
+						 : OUTCOME_FAILED;
 		tr->v.rt.state.last_msg[ULP_MSG_MAX - 1] = '\0';
 		return report(tr, o, (int)result, "process %d refused the patch: %s", tr->pid,
 			      tr->v.rt.state.last_msg[0] ? tr->v.rt.state.last_msg : ulp_strerror((int)result));
@@ -246,7 +247,8 @@ static int activate_once(struct trigger *tr)
 	if (r == 0)
 		r = txn_find_busy_thread(tr, &busy, &busy_ip);
 	if (r == 1) {
-		log_debug("pid %d: thread %d executes a patch site (+%llu); retrying", tr->pid, busy, (unsigned long long)busy_ip);
+		log_debug("pid %d: thread %d executes a patch site (+%llu); retrying", tr->pid, busy,
+			  (unsigned long long)busy_ip);
 		process_resume(&tr->proc);
 		return 1;
 	}
@@ -264,8 +266,8 @@ static int activate_once(struct trigger *tr)
 			      "code or registry of process %d changed after the patch was prepared; nothing was "
 			      "written: retry",
 			      tr->pid);
-	return report(tr, partial ? OUTCOME_INCONSISTENT : OUTCOME_FAILED, r, "cannot switch process %d: %s%s",
-		      tr->pid, ulp_strerror(r), partial ? " (the patch may be half-applied)" : "");
+	return report(tr, partial ? OUTCOME_INCONSISTENT : OUTCOME_FAILED, r, "cannot switch process %d: %s%s", tr->pid,
+		      ulp_strerror(r), partial ? " (the patch may be half-applied)" : "");
 }
 
 static int trigger_activate(struct trigger *tr)
@@ -304,7 +306,7 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 		.txn = TXN_INIT,
 		.deadline = start + (uint64_t)o->timeout_ms * 1000u,
 	};
-	*rep = (struct trigger_report){.outcome = OUTCOME_PATCHED};
+	*rep = (struct trigger_report){ .outcome = OUTCOME_PATCHED };
 
 	int r = trigger_inspect(&tr);
 	if (r == 0 && (r = process_attach(pid, &tr.proc)) < 0)

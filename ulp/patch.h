@@ -18,7 +18,9 @@ struct patch_file {
 	struct container c;
 };
 
+/* clang-format off */
 #define PATCH_FILE_INIT {.path = NULL, .c = CONTAINER_INIT}
+/* clang-format on */
 
 int patch_file_open(const char *path, struct patch_file *ret_pf);
 void patch_file_release(struct patch_file *pf);
@@ -37,15 +39,14 @@ enum trigger_outcome {
 
 struct trigger_report {
 	enum trigger_outcome outcome;
-	int code;	/* the error or skip reason */
-	char msg[512];	/* what happened, for the operator */
-	uint64_t load_us;  /* the borrowed thread's call */
-	uint64_t stop_us;  /* every thread stopped: the pause */
+	int code;	  /* the error or skip reason */
+	char msg[512];	  /* what happened, for the operator */
+	uint64_t load_us; /* the borrowed thread's call */
+	uint64_t stop_us; /* every thread stopped: the pause */
 	uint64_t total_us;
 	unsigned attempts; /* stops until the switch could be made */
 };
 
-void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o,
-		   struct trigger_report *rep);
+void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, struct trigger_report *rep);
 
 #endif

@@ -32,12 +32,12 @@ static int maps_line_parse(const char *line, struct proc_map *ret)
 	uint64_t start, end, offset;
 	char perms[8];
 	int path_at = 0;
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n", &start, &end, perms, &offset,
-		   &path_at) < 4)
+	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n", &start, &end, perms, &offset, &path_at) <
+	    4)
 		return -EINVAL;
 	const char *path = line + path_at;
 	size_t len = strcspn(path, "\n");
-	*ret = (struct proc_map){.start = start, .end = end, .offset = offset, .exec = perms[2] == 'x'};
+	*ret = (struct proc_map){ .start = start, .end = end, .offset = offset, .exec = perms[2] == 'x' };
 	ret->path = strndup(path, len);
 	return ret->path ? 0 : -ENOMEM;
 }
@@ -84,8 +84,7 @@ void proc_maps_release(struct proc_maps *m)
 	*m = (struct proc_maps)PROC_MAPS_INIT;
 }
 
-const struct proc_map *proc_maps_find_object(const struct proc_maps *m, const char *name,
-					     const struct proc_map *from)
+const struct proc_map *proc_maps_find_object(const struct proc_maps *m, const char *name, const struct proc_map *from)
 {
 	size_t i = from ? (size_t)(from - m->maps) + 1 : 0;
 	for (; i < m->n; i++) {

@@ -19,15 +19,16 @@ struct proc_maps {
 	size_t n;
 };
 
+/* clang-format off */
 #define PROC_MAPS_INIT {.maps = NULL}
+/* clang-format on */
 
 int proc_maps_read(pid_t pid, struct proc_maps *ret_maps);
 void proc_maps_release(struct proc_maps *m);
 
 /* The offset-0 mapping of the object whose file name (basename) is @name,
  * starting the search after @from (NULL: from the start). */
-const struct proc_map *proc_maps_find_object(const struct proc_maps *m, const char *name,
-					     const struct proc_map *from);
+const struct proc_map *proc_maps_find_object(const struct proc_maps *m, const char *name, const struct proc_map *from);
 
 /* Path to open the file behind @map even if it was deleted or lives in
  * another mount namespace.  Tries map_files, then /proc/PID/root. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,7 +17,7 @@ int remote_open(pid_t pid, struct remote *ret_r)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : errno == EACCES ? -EPERM : -errno;
-	*ret_r = (struct remote){.pid = pid, .fd = fd};
+	*ret_r = (struct remote){ .pid = pid, .fd = fd };
 	return 0;
 }
 

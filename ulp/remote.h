@@ -17,7 +17,9 @@ struct remote {
 	int fd;
 };
 
+/* clang-format off */
 #define REMOTE_INIT {.fd = -1}
+/* clang-format on */
 
 int remote_open(pid_t pid, struct remote *ret_r);
 void remote_close(struct remote *r);

@@ -8,9 +8,9 @@
 #include "ulp/runtime.h"
 
 #define RUNTIME_NAME_PREFIX "libpulp"
-#define REGISTRY_RETRIES 1000
-#define REGISTRY_MAX 100000
-#define TXN_MAX_WRITES 100000
+#define REGISTRY_RETRIES    1000
+#define REGISTRY_MAX	    100000
+#define TXN_MAX_WRITES	    100000
 
 static bool is_runtime_object(const struct proc_map *map)
 {
@@ -38,7 +38,7 @@ int runtime_find(const struct remote *mem, const struct proc_maps *maps, struct 
 		if (!is_runtime_object(map) || object_bias(mem, map, &bias) < 0 ||
 		    object_symbol(mem->pid, map, ULP_RUNTIME_SYMBOL, &value) < 0)
 			continue;
-		struct runtime rt = {.addr = bias + value};
+		struct runtime rt = { .addr = bias + value };
 		int r = runtime_refresh(mem, &rt);
 		if (r < 0)
 			return r;
@@ -92,8 +92,7 @@ static int registry_scan(const struct remote *mem, struct runtime *rt, const uin
 	return 0;
 }
 
-int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN],
-			uint32_t *ret_state)
+int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN], uint32_t *ret_state)
 {
 	/* The runtime only changes the registry while a controller borrows
 	 * a thread, for microseconds: a retry sees it stable. */

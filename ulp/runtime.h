@@ -47,7 +47,9 @@ struct runtime_view {
 	struct runtime rt;
 };
 
+/* clang-format off */
 #define RUNTIME_VIEW_INIT {.maps = PROC_MAPS_INIT, .mem = REMOTE_INIT}
+/* clang-format on */
 
 /** runtime_view_open() - read @pid's maps, open its memory, find its runtime. */
 int runtime_view_open(pid_t pid, struct runtime_view *v);
@@ -59,7 +61,9 @@ struct txn {
 	struct ulp_write *writes;
 };
 
+/* clang-format off */
 #define TXN_INIT {.writes = NULL}
+/* clang-format on */
 
 /** runtime_txn_read() - the prepared write set; -ULP_E_NO_TXN if none. */
 int runtime_txn_read(const struct remote *mem, struct runtime *rt, struct txn *ret_txn);

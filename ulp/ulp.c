@@ -11,15 +11,15 @@
 #include "ulp/log.h"
 
 static const struct command commands[] = {
-	{"trigger", cmd_trigger, "[-p PID] [--revert] [--timeout=S] FILE.so",
-	 "apply (or revert) a live patch in a running process"},
-	{"check", cmd_check, "-p PID FILE.so", "exit 1 if the patch is applied in PID, 0 if not"},
-	{"messages", cmd_messages, "-p PID", "print the runtime's log from inside a process"},
-	{"packer", cmd_packer, "FILE.dsc [-o OUT] [-l PATCH.so] [-t TARGET]",
-	 "build a live patch container from a description"},
-	{"dump", cmd_dump, "FILE.so", "print a live patch container's metadata"},
-	{"livepatchable", cmd_livepatchable, "FILE",
-	 "exit 0 if FILE was built with patchable function entries, 1 if not"},
+	{ "trigger", cmd_trigger, "[-p PID] [--revert] [--timeout=S] FILE.so",
+	  "apply (or revert) a live patch in a running process" },
+	{ "check", cmd_check, "-p PID FILE.so", "exit 1 if the patch is applied in PID, 0 if not" },
+	{ "messages", cmd_messages, "-p PID", "print the runtime's log from inside a process" },
+	{ "packer", cmd_packer, "FILE.dsc [-o OUT] [-l PATCH.so] [-t TARGET]",
+	  "build a live patch container from a description" },
+	{ "dump", cmd_dump, "FILE.so", "print a live patch container's metadata" },
+	{ "livepatchable", cmd_livepatchable, "FILE",
+	  "exit 0 if FILE was built with patchable function entries, 1 if not" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -50,9 +50,9 @@ void command_usage(const char *name)
 int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid)
 {
 	static const struct option opts[] = {
-		{"process", required_argument, NULL, 'p'},
+		{ "process", required_argument, NULL, 'p' },
 		COMMON_LONGOPTS,
-		{NULL, 0, NULL, 0},
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *spec = NULL;
 	int opt;

@@ -21,6 +21,8 @@ struct arch_regs {
 	size_t xstate_len;
 };
 
+/* clang-format off */
 #define ARCH_REGS_INIT {.xstate = NULL}
+/* clang-format on */
 
 #endif

@@ -4,9 +4,9 @@
  * controller borrows.  The caller holds the thread in a ptrace stop.
  */
 #include <cpuid.h>
-#include <stddef.h>
 #include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -14,10 +14,10 @@
 
 #include "arch/arch.h"
 
-#define RED_ZONE 128
+#define RED_ZONE    128
 #define STACK_ALIGN 16
-#define EFLAGS_TF (1u << 8)
-#define EFLAGS_DF (1u << 10)
+#define EFLAGS_TF   (1u << 8)
+#define EFLAGS_DF   (1u << 10)
 
 /* Size of the XSAVE area for the features the kernel enabled (CPUID 0xD). */
 static size_t xstate_size(void)
@@ -38,7 +38,7 @@ int arch_regs_save(pid_t tid, struct arch_regs *ret_regs)
 	r.xstate = calloc(1, size);
 	if (!r.xstate)
 		return -ENOMEM;
-	struct iovec iov = {.iov_base = r.xstate, .iov_len = size};
+	struct iovec iov = { .iov_base = r.xstate, .iov_len = size };
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &iov) < 0) {
 		int r_errno = -errno;
 		free(r.xstate);
@@ -54,7 +54,7 @@ int arch_regs_restore(pid_t tid, const struct arch_regs *regs)
 	if (ptrace(PTRACE_SETREGS, tid, NULL, &regs->gp) < 0)
 		return -errno;
 	if (regs->xstate) {
-		struct iovec iov = {.iov_base = regs->xstate, .iov_len = regs->xstate_len};
+		struct iovec iov = { .iov_base = regs->xstate, .iov_len = regs->xstate_len };
 		if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_X86_XSTATE, &iov) < 0)
 			return -errno;
 	}
@@ -101,8 +101,8 @@ int arch_call_setup(const struct arch_regs *saved, struct arch_regs *call, uint6
 	*call = (struct arch_regs)ARCH_REGS_INIT;
 	call->gp = saved->gp;
 
-	unsigned long long *argregs[ARCH_CALL_MAX_ARGS] = {&call->gp.rdi, &call->gp.rsi, &call->gp.rdx,
-							   &call->gp.rcx};
+	unsigned long long *argregs[ARCH_CALL_MAX_ARGS] = { &call->gp.rdi, &call->gp.rsi, &call->gp.rdx,
+							    &call->gp.rcx };
 	for (unsigned i = 0; i < nargs; i++)
 		*argregs[i] = args[i];
 	call->gp.rax = fn;

@@ -29,14 +29,14 @@
 
 #include "arch/arch.h"
 
-#define NOP1 0x90
+#define NOP1	  0x90
 #define JMP_SHORT 0xeb
 #define ENTRY_LEN 2
 #define ENDBR_LEN 4
 
-static const uint8_t endbr64[ENDBR_LEN] = {0xf3, 0x0f, 0x1e, 0xfa};
-static const uint8_t jmp_abs[6] = {0xff, 0x25, 0x00, 0x00, 0x00, 0x00};
-static const uint8_t nop2[ENTRY_LEN] = {0x66, 0x90};
+static const uint8_t endbr64[ENDBR_LEN] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const uint8_t jmp_abs[6] = { 0xff, 0x25, 0x00, 0x00, 0x00, 0x00 };
+static const uint8_t nop2[ENTRY_LEN] = { 0x66, 0x90 };
 
 static bool pad_is_nops(const uint8_t *pad)
 {
@@ -75,7 +75,7 @@ static uint8_t back_jump_rel8(bool endbr)
 
 int arch_site_classify(const uint8_t *window, struct arch_site *ret_site)
 {
-	struct arch_site site = {.state = ARCH_ENTRY_NOT_PATCHABLE};
+	struct arch_site site = { .state = ARCH_ENTRY_NOT_PATCHABLE };
 	site.endbr = memcmp(window + ARCH_PAD_BEFORE, endbr64, ENDBR_LEN) == 0;
 	site.start_off = -ARCH_PAD_BEFORE;
 	site.len = entry_bytes_off(site.endbr) + ENTRY_LEN;
@@ -96,8 +96,7 @@ int arch_site_classify(const uint8_t *window, struct arch_site *ret_site)
 	return 0;
 }
 
-void arch_site_patched_bytes(const uint8_t *window, const struct arch_site *site, uint64_t target,
-			     uint8_t *out)
+void arch_site_patched_bytes(const uint8_t *window, const struct arch_site *site, uint64_t target, uint8_t *out)
 {
 	memcpy(out, window, site->len);
 	memcpy(out, jmp_abs, sizeof(jmp_abs));

@@ -22,10 +22,9 @@ struct cmd_reader {
 	char buf[CMD_LINE_MAX * 2];
 };
 
-#define CMD_READER_INIT \
-	{               \
-		.fd = 0 \
-	}
+/* clang-format off */
+#define CMD_READER_INIT {.fd = 0}
+/* clang-format on */
 
 /**
  * cmd_read_line() - block until a whole line arrives.

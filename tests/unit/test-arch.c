@@ -20,18 +20,17 @@ extern void ulp_entry_stub(void);
 #define N 0x90
 
 /* Pristine window, no endbr: 14 NOPs, two 1-byte NOPs, then body bytes. */
-static const uint8_t plain_nops[ARCH_WINDOW_LEN] = {N, N, N, N, N, N, N, N, N, N, N, N, N, N,
-						    N, N, 0x8d, 0x47, 0x01, 0xc3};
+static const uint8_t plain_nops[ARCH_WINDOW_LEN] = { N, N, N, N, N, N, N,    N,	   N,	 N,
+						     N, N, N, N, N, N, 0x8d, 0x47, 0x01, 0xc3 };
 /* The same after `ulp post`: one 2-byte NOP at the entry. */
-static const uint8_t plain_nop2[ARCH_WINDOW_LEN] = {N, N, N, N, N, N, N, N, N, N, N, N, N, N,
-						    0x66, 0x90, 0x8d, 0x47, 0x01, 0xc3};
+static const uint8_t plain_nop2[ARCH_WINDOW_LEN] = { N, N, N, N, N,    N,    N,	   N,	 N,    N,
+						     N, N, N, N, 0x66, 0x90, 0x8d, 0x47, 0x01, 0xc3 };
 /* With -fcf-protection: endbr64 first, the two NOPs after it. */
-static const uint8_t cet_nops[ARCH_WINDOW_LEN] = {N,    N,    N,	N,    N, N, N, N, N, N,
-						  N,    N,    N,	N,    0xf3, 0x0f, 0x1e, 0xfa, N, N};
+static const uint8_t cet_nops[ARCH_WINDOW_LEN] = { N, N, N, N, N,    N,	   N,	 N,    N, N,
+						   N, N, N, N, 0xf3, 0x0f, 0x1e, 0xfa, N, N };
 /* Not built with patchable entries: a normal prologue. */
-static const uint8_t not_patchable[ARCH_WINDOW_LEN] = {0xc3, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
-						       0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
-						       0x55, 0x48, 0x89, 0xe5, 0x8b, 0x07};
+static const uint8_t not_patchable[ARCH_WINDOW_LEN] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
+							0xcc, 0xcc, 0xcc, 0xcc, 0x55, 0x48, 0x89, 0xe5, 0x8b, 0x07 };
 
 static void test_classify_unpatched(void **state)
 {
@@ -83,9 +82,9 @@ static void test_patched_bytes_plain(void **state)
 	uint8_t out[ARCH_WINDOW_LEN];
 	arch_site_classify(plain_nops, &s);
 	arch_site_patched_bytes(plain_nops, &s, 0x1122334455667788ull, out);
-	static const uint8_t expect[16] = {0xff, 0x25, 0x00, 0x00, 0x00, 0x00, /* jmp *0(%rip) */
-					   0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* address */
-					   0xeb, 0xf0}; /* jmp E-14 */
+	static const uint8_t expect[16] = { 0xff, 0x25, 0x00, 0x00, 0x00, 0x00,		    /* jmp *0(%rip) */
+					    0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* address */
+					    0xeb, 0xf0 };				    /* jmp E-14 */
 	assert_memory_equal(out, expect, sizeof(expect));
 
 	/* And it is recognised as patched, with the target read back. */
@@ -105,9 +104,9 @@ static void test_patched_bytes_endbr(void **state)
 	uint8_t out[ARCH_WINDOW_LEN];
 	arch_site_classify(cet_nops, &s);
 	arch_site_patched_bytes(cet_nops, &s, 0x00007f0011223344ull, out);
-	static const uint8_t expect[20] = {0xff, 0x25, 0x00, 0x00, 0x00, 0x00, 0x44, 0x33, 0x22, 0x11,
-					   0x00, 0x7f, 0x00, 0x00, 0xf3, 0x0f, 0x1e, 0xfa, /* endbr kept */
-					   0xeb, 0xec};	/* jmp E-14 from E+4 */
+	static const uint8_t expect[20] = { 0xff, 0x25, 0x00, 0x00, 0x00, 0x00, 0x44, 0x33, 0x22,
+					    0x11, 0x00, 0x7f, 0x00, 0x00, 0xf3, 0x0f, 0x1e, 0xfa, /* endbr kept */
+					    0xeb, 0xec }; /* jmp E-14 from E+4 */
 	assert_memory_equal(out, expect, sizeof(expect));
 
 	struct arch_site p;
@@ -126,8 +125,9 @@ static void test_pristine_bytes(void **state)
 	memcpy(patched, cet_nops, sizeof(patched));
 	arch_site_patched_bytes(cet_nops, &s, 0x1000, patched);
 	arch_site_pristine_bytes(patched, &s, out);
-	static const uint8_t expect[20] = {N, N, N, N, N, N, N, N, N, N, N, N, N, N, 0xf3, 0x0f, 0x1e, 0xfa,
-					   0x66, 0x90};
+	static const uint8_t expect[20] = {
+		N, N, N, N, N, N, N, N, N, N, N, N, N, N, 0xf3, 0x0f, 0x1e, 0xfa, 0x66, 0x90
+	};
 	assert_memory_equal(out, expect, sizeof(expect));
 
 	/* A trampoline left in the padding behind entry NOPs is dead code. */
@@ -161,7 +161,7 @@ static void test_call_setup(void **state)
 
 	uint64_t sp = arch_call_scratch_sp(&saved);
 	assert_true(sp == 0x7ffd00001238 - 128);
-	uint64_t args[3] = {1, 0x7000, 0x8000};
+	uint64_t args[3] = { 1, 0x7000, 0x8000 };
 	assert_int_equal(arch_call_setup(&saved, &call, 0x5000, 0x6000, args, 3, sp - 40), 0);
 	assert_true(call.gp.rip == 0x5000);
 	assert_true(call.gp.rax == 0x6000);
@@ -178,9 +178,9 @@ static void test_call_setup(void **state)
 static void test_entry_stub_bytes(void **state)
 {
 	(void)state;
-	static const uint8_t expect[] = {0x48, 0x83, 0xe4, 0xf0, /* and $-16,%rsp */
-					 0xff, 0xd0,		 /* call *%rax */
-					 0xcc};			 /* int3 */
+	static const uint8_t expect[] = { 0x48, 0x83, 0xe4, 0xf0, /* and $-16,%rsp */
+					  0xff, 0xd0,		  /* call *%rax */
+					  0xcc };		  /* int3 */
 	const uint8_t *stub = (const uint8_t *)(uintptr_t)ulp_entry_stub;
 	assert_memory_equal(stub, expect, sizeof(expect));
 	uint64_t base = (uint64_t)(uintptr_t)stub;
@@ -190,10 +190,10 @@ static void test_entry_stub_bytes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify_unpatched), cmocka_unit_test(test_classify_not_patchable),
+		cmocka_unit_test(test_classify_unpatched),  cmocka_unit_test(test_classify_not_patchable),
 		cmocka_unit_test(test_patched_bytes_plain), cmocka_unit_test(test_patched_bytes_endbr),
-		cmocka_unit_test(test_pristine_bytes), cmocka_unit_test(test_site_ip_ok),	   cmocka_unit_test(test_call_setup),
-		cmocka_unit_test(test_entry_stub_bytes),
+		cmocka_unit_test(test_pristine_bytes),	    cmocka_unit_test(test_site_ip_ok),
+		cmocka_unit_test(test_call_setup),	    cmocka_unit_test(test_entry_stub_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

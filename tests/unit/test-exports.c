@@ -86,8 +86,8 @@ static void test_exports_only_abi(void **state)
 static void test_no_interposition_no_threads_no_handlers(void **state)
 {
 	(void)state;
-	static const char *const forbidden[] = {"sigaction", "signal", "pthread_create", "sigset", "bsd_signal",
-						"timer_create", "clone"};
+	static const char *const forbidden[] = { "sigaction",  "signal",       "pthread_create", "sigset",
+						 "bsd_signal", "timer_create", "clone" };
 	struct dynsyms d;
 	dynsyms_read(libpulp_path, &d);
 	for (size_t i = 0; i < d.nimported; i++)
