@@ -91,8 +91,7 @@ static int target_match_cb(struct dl_phdr_info *info, size_t size, void *data)
 	struct target_match *m = data;
 	(void)size;
 	const char *name = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : m->exe_name;
-	const char *slash = strrchr(name, '/');
-	if (strcmp(slash ? slash + 1 : name, m->c->target_name) == 0)
+	if (container_target_matches(m->c->target_name, name))
 		m->name_seen = true;
 
 	const uint8_t *id;

@@ -795,3 +795,11 @@ out:
 	free(in);
 	return r;
 }
+
+bool container_target_matches(const char *target_name, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t n = strlen(target_name);
+	return strncmp(base, target_name, n) == 0 && (base[n] == '\0' || base[n] == '.');
+}

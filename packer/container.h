@@ -39,6 +39,7 @@
 #ifndef ULP_CONTAINER_H
 #define ULP_CONTAINER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -115,6 +116,15 @@ struct container_spec {
  * old file or the complete new one; @out may be @patch_so.
  */
 int container_write(const char *patch_so, const char *out, const struct container_spec *spec);
+
+/**
+ * container_target_matches() - whether a loaded file named @path may be the
+ * target @target_name (a DT_SONAME or a file name): same file name, or
+ * the soname followed by a version ("libz.so.1" for libz.so.1.2.13, which
+ * /proc/PID/maps shows after the symlink is resolved).  Only names: the
+ * build-id decides; this tells "another build" from "not loaded".
+ */
+bool container_target_matches(const char *target_name, const char *path);
 
 /** container_id_hex() - the patch id (digest) as 64 hex digits + NUL. */
 void container_id_hex(const uint8_t digest[ULP_DIGEST_LEN], char out[2 * ULP_DIGEST_LEN + 1]);

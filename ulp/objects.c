@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "libpulp/ulp-errors.h"
+#include "packer/container.h"
 #include "ulp/objects.h"
 
 #define PAGE_MASK_4K  (~(uint64_t)0xfff)
@@ -164,7 +165,7 @@ int object_find(const struct remote *mem, const struct proc_maps *maps, const ch
 			continue;
 		/* Several mappings of one file start at offset 0 only once, but
 		 * two objects may share a name: check each. */
-		if (strcmp(path_basename(map->path), name) == 0)
+		if (container_target_matches(name, map->path))
 			name_seen = true;
 		uint8_t buf[BUILDID_MAX];
 		size_t len;

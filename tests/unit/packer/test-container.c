@@ -495,6 +495,17 @@ static void test_write_failures(void **state)
 	assert_false(dir_has_temp_files());
 }
 
+static void test_target_matches(void **state)
+{
+	(void)state;
+	assert_true(container_target_matches("libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1"));
+	assert_true(container_target_matches("libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1.2.13"));
+	assert_true(container_target_matches("prog", "prog"));
+	assert_false(container_target_matches("libz.so.1", "/lib/libz.so.10"));
+	assert_false(container_target_matches("libz.so", "/lib/libzz.so"));
+	assert_false(container_target_matches("libc.so.6", "/lib/libc.so.6x"));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -528,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_unterminated_string),
 		cmocka_unit_test(test_duplicate_function),
 		cmocka_unit_test(test_write_failures),
+		cmocka_unit_test(test_target_matches),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
