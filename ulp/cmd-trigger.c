@@ -34,6 +34,10 @@ static void report_print(pid_t pid, const struct patch_file *pf, bool revert, co
 		log_debug("pid %d: load %.3f ms, stopped %.3f ms (%u stop%s), total %.3f ms", pid,
 			  rep->load_us / 1000.0, rep->stop_us / 1000.0, rep->attempts, rep->attempts == 1 ? "" : "s",
 			  rep->total_us / 1000.0);
+		if (rep->threads)
+			log_debug("pid %d: stack check of %u thread%s took %.3f ms in the pause (%.1f us per thread)",
+				  pid, rep->threads, rep->threads == 1 ? "" : "s", rep->check_us / 1000.0,
+				  (double)rep->check_us / rep->threads);
 		break;
 	case OUTCOME_SKIPPED:
 		t->skipped++;
@@ -66,6 +70,7 @@ int cmd_trigger(int argc, char **argv)
 		{ "revert", no_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "check-stack", no_argument, NULL, 'c' },
+		{ "no-stack-check", no_argument, NULL, 'N' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -87,6 +92,9 @@ int cmd_trigger(int argc, char **argv)
 			}
 			break;
 		case 'c': /* the stack check is the default; accepted for compatibility */
+			break;
+		case 'N':
+			o.no_stack_check = true;
 			break;
 		default: {
 			int r = common_option(opt, "trigger");

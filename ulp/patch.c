@@ -25,6 +25,7 @@
 #include "ulp/objects.h"
 #include "ulp/patch.h"
 #include "ulp/runtime.h"
+#include "ulp/stack-check.h"
 
 #define BACKOFF_START_US 1000
 #define BACKOFF_MAX_US	 100000
@@ -60,6 +61,8 @@ struct trigger {
 	struct runtime_view v;
 	struct process proc;
 	struct txn txn;
+	struct stack_checker *sc;  /* NULL with --no-stack-check */
+	struct stack_finding last; /* why the last stop was not consistent */
 	uint64_t deadline;
 };
 
@@ -236,19 +239,70 @@ static int txn_execute(struct trigger *tr, bool *ret_partial)
 	return 0;
 }
 
+/*
+ * The functions no thread may be executing for the switch: the ones being
+ * replaced and, for a revert, the patch's own (DESIGN.md section 5).  The
+ * runtime keeps sites in container order, so names come from there.
+ */
+static int stack_checker_setup(struct trigger *tr)
+{
+	const struct container *c = &tr->pf->c;
+	struct ulp_site *sites = NULL;
+	uint32_t n = 0;
+	int r = runtime_patch_sites(&tr->proc.mem, tr->txn.head.patch, &sites, &n);
+	if (r == 0 && n != c->nfuncs)
+		r = -ULP_E_ABI;
+	struct stack_range *ranges = r == 0 ? calloc(2 * (size_t)n, sizeof(*ranges)) : NULL;
+	size_t k = 0;
+	for (uint32_t i = 0; ranges && i < n; i++) {
+		ranges[k++] = (struct stack_range){ sites[i].old_addr, sites[i].old_addr + sites[i].old_size,
+						    c->funcs[i].old_name };
+		if (tr->o->revert)
+			ranges[k++] = (struct stack_range){ sites[i].new_addr, sites[i].new_addr + sites[i].new_size,
+							    c->funcs[i].new_name };
+	}
+	if (r == 0)
+		r = ranges ? stack_checker_new(tr->pid, ranges, k, &tr->sc) : -ENOMEM;
+	free(ranges);
+	free(sites);
+	return r;
+}
+
+/* With every thread stopped: may the switch happen now?  Return 0 if so,
+ * 1 if not (the reason in tr->last), or a negative code. */
+static int state_check(struct trigger *tr)
+{
+	pid_t busy = 0;
+	uint64_t busy_ip = 0;
+	int r = txn_find_busy_thread(tr, &busy, &busy_ip);
+	if (r != 0) {
+		if (r == 1)
+			tr->last =
+				(struct stack_finding){ .verdict = STACK_INSIDE, .tid = busy, .func = "a patch site" };
+		return r;
+	}
+	if (!tr->sc)
+		return 0;
+	r = stack_check(tr->sc, &tr->proc, &tr->last, &tr->rep->check_us, &tr->rep->threads);
+	if (r < 0)
+		return r;
+	if (tr->last.verdict == STACK_CONSISTENT)
+		return 0;
+	log_debug("pid %d: thread %d %s %s at frame %u; retrying", tr->pid, tr->last.tid,
+		  tr->last.verdict == STACK_INSIDE ? "is inside" : "has an unreliable stack:",
+		  tr->last.verdict == STACK_INSIDE ? tr->last.func : tr->last.why, tr->last.frame);
+	return 1;
+}
+
 /* One stop: check, and switch if the state allows.  Return 1 to retry. */
 static int activate_once(struct trigger *tr)
 {
 	uint64_t start = clock_us();
-	pid_t busy = 0;
-	uint64_t busy_ip = 0;
 	bool partial = false;
 	int r = process_stop(&tr->proc, 1000);
 	if (r == 0)
-		r = txn_find_busy_thread(tr, &busy, &busy_ip);
+		r = state_check(tr);
 	if (r == 1) {
-		log_debug("pid %d: thread %d executes a patch site (+%llu); retrying", tr->pid, busy,
-			  (unsigned long long)busy_ip);
 		process_resume(&tr->proc);
 		return 1;
 	}
@@ -261,6 +315,9 @@ static int activate_once(struct trigger *tr)
 		return 0;
 	if (r == -ULP_E_EXITED)
 		return report(tr, OUTCOME_FAILED, r, "process %d exited", tr->pid);
+	if (r == -ENOMEM || r == -ULP_E_ABI)
+		return report(tr, OUTCOME_FAILED, r, "cannot check the stacks of process %d: %s; nothing was written",
+			      tr->pid, ulp_strerror(r));
 	if (r == -ULP_E_SITE_CHANGED)
 		return report(tr, OUTCOME_FAILED, r,
 			      "code or registry of process %d changed after the patch was prepared; nothing was "
@@ -270,14 +327,41 @@ static int activate_once(struct trigger *tr)
 		      ulp_strerror(r), partial ? " (the patch may be half-applied)" : "");
 }
 
+/* The timeout passed with the process never consistent: say who held it. */
+static int report_not_consistent(struct trigger *tr)
+{
+	const struct stack_finding *f = &tr->last;
+	char where[512];
+	stack_describe(tr->pid, f->ip, where, sizeof(where));
+	if (f->verdict == STACK_UNRELIABLE)
+		return report(tr, OUTCOME_FAILED, -ULP_E_TIMEOUT,
+			      "process %d: the stack of thread %d is not reliable (%s, at %s), so the switch cannot "
+			      "be proven safe; nothing was written: retry, or use --no-stack-check if the patch allows",
+			      tr->pid, f->tid, f->why, where);
+	bool site = f->ip == 0; /* on the bytes of a patch site, not in a function */
+	if (site)
+		snprintf(where, sizeof(where), "the bytes of a patch site");
+	return report(tr, OUTCOME_FAILED, -ULP_E_TIMEOUT,
+		      "process %d was not in a consistent state within the timeout: thread %d is inside %s%s; "
+		      "nothing was written: retry when it has left, raise --timeout, or use --no-stack-check if "
+		      "the patch allows",
+		      tr->pid, f->tid, where,
+		      site	      ? ""
+		      : tr->o->revert ? ", which the revert switches back"
+				      : ", which the patch replaces");
+}
+
 static int trigger_activate(struct trigger *tr)
 {
 	int r = runtime_txn_read(&tr->proc.mem, &tr->v.rt, &tr->txn);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the prepared patch in process %d: %s", tr->pid,
 			      ulp_strerror(r));
-	/* A thread executing the few bytes of a patch site leaves them within
-	 * nanoseconds: stopping again a little later finds it elsewhere. */
+	if (!tr->o->no_stack_check && (r = stack_checker_setup(tr)) < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot prepare the stack check of process %d: %s", tr->pid,
+			      ulp_strerror(r));
+	/* A thread inside a replaced function, or on the few bytes of a patch
+	 * site, is usually elsewhere a moment later: stop again later. */
 	unsigned backoff = BACKOFF_START_US;
 	for (;;) {
 		tr->rep->attempts++;
@@ -285,9 +369,7 @@ static int trigger_activate(struct trigger *tr)
 		if (r != 1)
 			return r;
 		if (clock_us() + backoff > tr->deadline)
-			return report(tr, OUTCOME_FAILED, -ULP_E_TIMEOUT,
-				      "a thread of process %d kept executing a patch site; nothing was written",
-				      tr->pid);
+			return report_not_consistent(tr);
 		usleep(backoff);
 		backoff = backoff * 2 > BACKOFF_MAX_US ? BACKOFF_MAX_US : backoff * 2;
 	}
@@ -317,6 +399,7 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 		r = trigger_activate(&tr);
 
 	process_detach(&tr.proc);
+	stack_checker_free(tr.sc);
 	txn_release(&tr.txn);
 	runtime_view_close(&tr.v);
 	rep->total_us = clock_us() - start;

@@ -27,6 +27,7 @@ void patch_file_release(struct patch_file *pf);
 
 struct trigger_opts {
 	bool revert;
+	bool no_stack_check; /* switch without checking the threads' stacks */
 	int timeout_ms;
 };
 
@@ -45,6 +46,8 @@ struct trigger_report {
 	uint64_t stop_us; /* every thread stopped: the pause */
 	uint64_t total_us;
 	unsigned attempts; /* stops until the switch could be made */
+	unsigned threads;  /* threads in the last stack check */
+	uint64_t check_us; /* time of the last stack check (in the pause) */
 };
 
 void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, struct trigger_report *rep);

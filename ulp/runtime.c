@@ -106,6 +106,27 @@ int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint
 	return -EAGAIN;
 }
 
+int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_site **ret_sites, uint32_t *ret_n)
+{
+	struct ulp_patch p;
+	int r = remote_read(mem, patch, &p, sizeof(p));
+	if (r < 0)
+		return r;
+	if (p.nsites == 0 || p.nsites > TXN_MAX_WRITES)
+		return -ULP_E_ABI;
+	struct ulp_site *sites = calloc(p.nsites, sizeof(*sites));
+	if (!sites)
+		return -ENOMEM;
+	r = remote_read(mem, p.sites, sites, p.nsites * sizeof(*sites));
+	if (r < 0) {
+		free(sites);
+		return r;
+	}
+	*ret_sites = sites;
+	*ret_n = p.nsites;
+	return 0;
+}
+
 int runtime_messages_print(const struct remote *mem, const struct runtime *rt, FILE *out)
 {
 	struct ulp_msgq *q = malloc(sizeof(*q));

@@ -37,6 +37,9 @@ int runtime_refresh(const struct remote *mem, struct runtime *rt);
 int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN],
 			uint32_t *ret_state);
 
+/** runtime_patch_sites() - the sites of the registry record at @patch. */
+int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_site **ret_sites, uint32_t *ret_n);
+
 /** runtime_messages_print() - copy the message ring to @out, oldest first. */
 int runtime_messages_print(const struct remote *mem, const struct runtime *rt, FILE *out);
 

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stack-check.c - unwinding every stopped thread and deciding whether the
+ * switch may happen now.
+ *
+ * libunwind's ptrace accessors read target memory one word per system
+ * call; a deep stack costs thousands of them while the whole process is
+ * stopped.  Here memory reads go through a page cache filled from
+ * /proc/PID/mem (one pread per 4 KiB page), emptied at each check because
+ * the stacks change between stops; everything else is delegated to the
+ * _UPT accessors.  One libunwind address space with global caching lives
+ * as long as the checker, so unwind tables found in one attempt serve
+ * the next.
+ */
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libunwind-ptrace.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libpulp/ulp-errors.h"
+#include "ulp/stack-check.h"
+
+#define PAGE_SIZE_4K 4096u
+#define CACHE_PAGES  512u /* 2 MiB: stacks of tens of thousands of frames */
+#define MAX_FRAMES   100000u
+
+struct page_cache {
+	int fd;
+	uint64_t generation;
+	uint64_t tag[CACHE_PAGES]; /* page address */
+	uint64_t gen[CACHE_PAGES]; /* generation the entry was filled in */
+	uint8_t *data;
+};
+
+struct thread_unwind {
+	pid_t tid;
+	void *upt;
+};
+
+struct stack_checker {
+	pid_t pid;
+	unw_addr_space_t as;
+	struct page_cache cache;
+	struct thread_unwind *threads;
+	size_t nthreads, alloc;
+	struct stack_range *ranges;
+	size_t nranges;
+};
+
+static int cache_page(struct page_cache *pc, uint64_t page, const uint8_t **ret)
+{
+	size_t slot = (page / PAGE_SIZE_4K) % CACHE_PAGES;
+	uint8_t *buf = pc->data + slot * PAGE_SIZE_4K;
+	if (pc->gen[slot] != pc->generation || pc->tag[slot] != page) {
+		if (pread(pc->fd, buf, PAGE_SIZE_4K, (off_t)page) != (ssize_t)PAGE_SIZE_4K)
+			return -EFAULT;
+		pc->tag[slot] = page;
+		pc->gen[slot] = pc->generation;
+	}
+	*ret = buf;
+	return 0;
+}
+
+static int cache_read(struct page_cache *pc, uint64_t addr, uint8_t *out, size_t len)
+{
+	while (len > 0) {
+		uint64_t page = addr & ~(uint64_t)(PAGE_SIZE_4K - 1);
+		size_t off = (size_t)(addr - page), n = PAGE_SIZE_4K - off < len ? PAGE_SIZE_4K - off : len;
+		const uint8_t *p;
+		if (cache_page(pc, page, &p) < 0)
+			return -EFAULT;
+		memcpy(out, p + off, n);
+		out += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * --- accessors: memory from the cache, the rest from _UPT ---
+ *
+ * The accessors' argument must be the _UPT handle itself: _UPT's own
+ * functions call back into the address space's accessors with it.  So the
+ * page cache cannot travel in the argument; it is the one of the check
+ * running now (checks do not run concurrently: one controller thread).
+ */
+static struct page_cache *cache_now;
+
+static void *upt_of(void *arg)
+{
+	return arg;
+}
+
+static int acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	(void)arg;
+	if (write || !cache_now)
+		return -UNW_EINVAL; /* the check only looks */
+	return cache_read(cache_now, addr, (uint8_t *)val, sizeof(*val)) < 0 ? -UNW_EINVAL : 0;
+}
+
+static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need, void *arg)
+{
+	return _UPT_find_proc_info(as, ip, pi, need, upt_of(arg));
+}
+
+static void acc_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
+{
+	_UPT_put_unwind_info(as, pi, upt_of(arg));
+}
+
+static int acc_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *arg)
+{
+	return _UPT_get_dyn_info_list_addr(as, addr, upt_of(arg));
+}
+
+static int acc_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
+{
+	return _UPT_access_reg(as, reg, val, write, upt_of(arg));
+}
+
+static int acc_access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write, void *arg)
+{
+	return _UPT_access_fpreg(as, reg, val, write, upt_of(arg));
+}
+
+static int acc_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
+{
+	(void)as;
+	(void)c;
+	(void)arg;
+	return -UNW_EINVAL; /* never resume through libunwind */
+}
+
+static int acc_get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len, unw_word_t *off, void *arg)
+{
+	return _UPT_get_proc_name(as, ip, buf, len, off, upt_of(arg));
+}
+
+static unw_accessors_t accessors = {
+	.find_proc_info = acc_find_proc_info,
+	.put_unwind_info = acc_put_unwind_info,
+	.get_dyn_info_list_addr = acc_get_dyn_info_list_addr,
+	.access_mem = acc_access_mem,
+	.access_reg = acc_access_reg,
+	.access_fpreg = acc_access_fpreg,
+	.resume = acc_resume,
+	.get_proc_name = acc_get_proc_name,
+};
+
+/* --- the checker --- */
+
+int stack_checker_new(pid_t pid, const struct stack_range *ranges, size_t n, struct stack_checker **ret)
+{
+	char path[64];
+	struct stack_checker *sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return -ENOMEM;
+	sc->pid = pid;
+	sc->cache.fd = -1;
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	sc->cache.fd = open(path, O_RDONLY | O_CLOEXEC);
+	sc->cache.data = malloc((size_t)CACHE_PAGES * PAGE_SIZE_4K);
+	sc->ranges = calloc(n ? n : 1, sizeof(*ranges));
+	sc->as = unw_create_addr_space(&accessors, 0);
+	if (sc->cache.fd < 0 || !sc->cache.data || !sc->ranges || !sc->as) {
+		int r = sc->cache.fd < 0 ? -errno : -ENOMEM;
+		stack_checker_free(sc);
+		return r;
+	}
+	unw_set_caching_policy(sc->as, UNW_CACHE_GLOBAL);
+	memcpy(sc->ranges, ranges, n * sizeof(*ranges));
+	sc->nranges = n;
+	*ret = sc;
+	return 0;
+}
+
+void stack_checker_free(struct stack_checker *sc)
+{
+	if (!sc)
+		return;
+	for (size_t i = 0; i < sc->nthreads; i++)
+		_UPT_destroy(sc->threads[i].upt);
+	free(sc->threads);
+	if (sc->as)
+		unw_destroy_addr_space(sc->as);
+	if (sc->cache.fd >= 0)
+		close(sc->cache.fd);
+	free(sc->cache.data);
+	free(sc->ranges);
+	free(sc);
+}
+
+/* The per-thread libunwind state, kept across attempts (it caches the
+ * object it last read unwind tables from). */
+static struct thread_unwind *thread_unwind_get(struct stack_checker *sc, pid_t tid)
+{
+	for (size_t i = 0; i < sc->nthreads; i++)
+		if (sc->threads[i].tid == tid)
+			return &sc->threads[i];
+	if (sc->nthreads == sc->alloc) {
+		size_t alloc = sc->alloc ? 2 * sc->alloc : 16;
+		struct thread_unwind *t = realloc(sc->threads, alloc * sizeof(*t));
+		if (!t)
+			return NULL;
+		sc->threads = t;
+		sc->alloc = alloc;
+	}
+	void *upt = _UPT_create(tid);
+	if (!upt)
+		return NULL;
+	sc->threads[sc->nthreads] = (struct thread_unwind){ .tid = tid, .upt = upt };
+	return &sc->threads[sc->nthreads++];
+}
+
+static const struct stack_range *range_find(const struct stack_checker *sc, uint64_t addr)
+{
+	for (size_t i = 0; i < sc->nranges; i++)
+		if (addr >= sc->ranges[i].start && addr < sc->ranges[i].end)
+			return &sc->ranges[i];
+	return NULL;
+}
+
+__attribute__((format(printf, 4, 5))) static void unreliable(struct stack_finding *f, unsigned frame, uint64_t ip,
+							     const char *fmt, ...)
+{
+	va_list ap;
+	f->verdict = STACK_UNRELIABLE;
+	f->frame = frame;
+	f->ip = ip;
+	va_start(ap, fmt);
+	vsnprintf(f->why, sizeof(f->why), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Walk one stopped thread.  Frame 0's address, and the address of a frame
+ * a signal interrupted, are exact; other frames hold return addresses,
+ * which point after the call: the call itself is at ip - 1.
+ */
+static void thread_check(struct stack_checker *sc, struct thread_unwind *tu, struct stack_finding *f)
+{
+	unw_cursor_t c;
+	int r = unw_init_remote(&c, sc->as, tu->upt);
+	*f = (struct stack_finding){ .verdict = STACK_CONSISTENT, .tid = tu->tid };
+	if (r < 0)
+		return unreliable(f, 0, 0, "cannot start unwinding (libunwind error %d)", r);
+	bool exact = true;
+	for (unsigned n = 0; n < MAX_FRAMES; n++) {
+		unw_word_t ip;
+		unw_proc_info_t pi;
+		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0)
+			return unreliable(f, n, 0, "cannot read the address of frame %u", n);
+		uint64_t at = exact ? ip : ip - 1;
+		const struct stack_range *in = range_find(sc, at);
+		if (in) {
+			*f = (struct stack_finding){
+				.verdict = STACK_INSIDE, .tid = tu->tid, .ip = at, .frame = n, .func = in->name
+			};
+			return;
+		}
+		if (unw_get_proc_info(&c, &pi) < 0)
+			return unreliable(f, n, at, "no unwind information for frame %u", n);
+		exact = unw_is_signal_frame(&c) > 0;
+		r = unw_step(&c);
+		if (r == 0)
+			return; /* the outermost frame: the whole stack was seen */
+		if (r < 0)
+			return unreliable(f, n, at, "unwinding stopped at frame %u (libunwind error %d)", n, r);
+	}
+	unreliable(f, MAX_FRAMES, 0, "more than %u frames", MAX_FRAMES);
+}
+
+int stack_check(struct stack_checker *sc, struct process *p, struct stack_finding *ret, uint64_t *ret_us,
+		unsigned *ret_threads)
+{
+	uint64_t start = clock_us();
+	unsigned n = 0;
+	sc->cache.generation++; /* the stacks changed since the last stop */
+	cache_now = &sc->cache;
+	*ret = (struct stack_finding){ .verdict = STACK_CONSISTENT };
+	int r = 0;
+	for (size_t i = 0; i < p->nthreads && ret->verdict == STACK_CONSISTENT; i++) {
+		if (p->threads[i].gone)
+			continue;
+		struct thread_unwind *tu = thread_unwind_get(sc, p->threads[i].tid);
+		if (!tu) {
+			r = -ENOMEM;
+			break;
+		}
+		thread_check(sc, tu, ret);
+		n++;
+	}
+	cache_now = NULL;
+	*ret_us = clock_us() - start;
+	*ret_threads = n;
+	return r;
+}
+
+void stack_describe(pid_t pid, uint64_t ip, char *buf, size_t len)
+{
+	static char *debuginfo_path = NULL;
+	const Dwfl_Callbacks cb = {
+		.find_elf = dwfl_linux_proc_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.debuginfo_path = &debuginfo_path,
+	};
+	snprintf(buf, len, "0x%llx", (unsigned long long)ip);
+	Dwfl *d = dwfl_begin(&cb);
+	if (!d)
+		return;
+	Dwfl_Module *m = NULL;
+	if (dwfl_linux_proc_report(d, pid) == 0 && dwfl_report_end(d, NULL, NULL) == 0)
+		m = dwfl_addrmodule(d, ip);
+	const char *sym = m ? dwfl_module_addrname(m, ip) : NULL;
+	const char *mod = m ? dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL) : NULL;
+	Dwfl_Line *line = m ? dwfl_module_getsrc(m, ip) : NULL;
+	int lineno = 0;
+	const char *file = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;
+	if (sym && file)
+		snprintf(buf, len, "'%s' (%s:%d)", sym, file, lineno);
+	else if (sym)
+		snprintf(buf, len, "'%s' in %s (no debug information)", sym, mod ? mod : "?");
+	else if (mod)
+		snprintf(buf, len, "0x%llx in %s", (unsigned long long)ip, mod);
+	dwfl_end(d);
+}
