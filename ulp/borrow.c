@@ -141,8 +141,7 @@ int thread_borrow(struct process *p, const struct borrow_ranges *b, struct threa
 			return r;
 		if (t->gone)
 			continue;
-		/* A thread stopped for a signal must get it first. */
-		if (!t->trap_pending && !stack_holds_lock(t->tid, b)) {
+		if (!stack_holds_lock(t->tid, b)) {
 			*ret_t = t;
 			return 0;
 		}

@@ -96,10 +96,16 @@ int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn,
 {
 	struct arch_regs saved = ARCH_REGS_INIT, call = ARCH_REGS_INIT, after = ARCH_REGS_INIT;
 	uint64_t values[ARCH_CALL_MAX_ARGS], sp, mask_saved, mask_all = ~0ull;
+	/* A thread stopped for a signal: the signal is held back during the
+	 * call and delivered, with its original siginfo, when it resumes. */
+	int held_sig = t->sig;
+	siginfo_t held_info;
 	int r;
 
 	if (nargs > ARCH_CALL_MAX_ARGS)
 		return -E2BIG;
+	if (held_sig && ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &held_info) < 0)
+		return -errno;
 	r = arch_regs_save(t->tid, &saved);
 	if (r < 0)
 		return r;
@@ -121,6 +127,8 @@ int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn,
 		goto restore;
 	}
 	t->stopped = false;
+	t->sig = 0;
+	t->trap_pending = false; /* call_wait() lets a pending interrupt stop pass */
 	r = call_wait(p, t, arch_call_trap_ip(stub), timeout_ms, &after);
 	if (r == -ULP_E_TIMEOUT)
 		call_abandon(p, t);
@@ -134,8 +142,10 @@ restore:
 	 * there lets the kernel restart an interrupted system call normally
 	 * when it resumes; the trap's SIGTRAP is discarded (sig 0). */
 	if (arch_regs_restore(t->tid, &saved) < 0 ||
-	    ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof(mask_saved), &mask_saved) < 0)
+	    ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof(mask_saved), &mask_saved) < 0 ||
+	    (held_sig && ptrace(PTRACE_SETSIGINFO, t->tid, NULL, &held_info) < 0))
 		r = r < 0 ? r : -errno;
+	t->sig = held_sig;
 out:
 	arch_regs_release(&saved);
 	arch_regs_release(&call);

@@ -11,7 +11,7 @@
 #include "ulp/objects.h"
 
 #define PAGE_MASK_4K  (~(uint64_t)0xfff)
-#define PHDR_MAX      64
+#define PHDR_MAX      OBJECT_PHDR_MAX
 #define NOTE_MAX      4096
 #define NOTE_ALIGN(x) (((x) + 3u) & ~3u)
 
@@ -36,15 +36,21 @@ static uint64_t bias_of(const struct proc_map *map, const Elf64_Phdr *ph, unsign
 	return map->start;
 }
 
+int object_phdrs(const struct remote *mem, const struct proc_map *map, Elf64_Phdr *ph, unsigned *ret_n,
+		 uint64_t *ret_bias)
+{
+	int r = phdrs_read(mem, map, ph, ret_n);
+	if (r < 0)
+		return r;
+	*ret_bias = bias_of(map, ph, *ret_n);
+	return 0;
+}
+
 int object_bias(const struct remote *mem, const struct proc_map *map, uint64_t *ret_bias)
 {
 	Elf64_Phdr ph[PHDR_MAX];
 	unsigned n;
-	int r = phdrs_read(mem, map, ph, &n);
-	if (r < 0)
-		return r;
-	*ret_bias = bias_of(map, ph, n);
-	return 0;
+	return object_phdrs(mem, map, ph, &n, ret_bias);
 }
 
 static int note_find_buildid(const uint8_t *p, size_t len, uint8_t *buf, size_t *ret_len)

@@ -8,6 +8,7 @@
 #define ULP_OBJECTS_H
 
 #include <stdbool.h>
+#include <elf.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,12 @@
 #include "ulp/remote.h"
 
 #define BUILDID_MAX 64
+
+#define OBJECT_PHDR_MAX 64
+
+/** object_phdrs() - program headers and load bias of the ELF image mapped at @map. */
+int object_phdrs(const struct remote *mem, const struct proc_map *map, Elf64_Phdr *ph, unsigned *ret_n,
+		 uint64_t *ret_bias);
 
 int object_bias(const struct remote *mem, const struct proc_map *map, uint64_t *ret_bias);
 int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t *buf, size_t *ret_len);

@@ -144,8 +144,9 @@ static int trigger_load(struct trigger *tr)
 	uint64_t start = clock_us();
 	int r = borrow_ranges_build(tr->pid, &tr->v.maps, &b);
 	/* Threads hold the loader's or allocator's locks only briefly: retry. */
-	while (r == 0 && (r = thread_borrow(&tr->proc, b, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
-		usleep(10000);
+	if (r == 0)
+		while ((r = thread_borrow(&tr->proc, b, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
+			usleep(10000);
 	borrow_ranges_free(b);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot borrow a thread of process %d: %s", tr->pid,
@@ -359,6 +360,10 @@ static int trigger_activate(struct trigger *tr)
 			      ulp_strerror(r));
 	if (!tr->o->no_stack_check && (r = stack_checker_setup(tr)) < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot prepare the stack check of process %d: %s", tr->pid,
+			      ulp_strerror(r));
+	/* Read the unwind tables while the process runs, not in the pause. */
+	if (tr->sc && (r = stack_check_warm(tr->sc, &tr->proc)) < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot unwind the threads of process %d: %s", tr->pid,
 			      ulp_strerror(r));
 	/* A thread inside a replaced function, or on the few bytes of a patch
 	 * site, is usually elsewhere a moment later: stop again later. */

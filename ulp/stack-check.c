@@ -24,6 +24,9 @@
 #include <unistd.h>
 
 #include "libpulp/ulp-errors.h"
+#include "ulp/objects.h"
+#include "ulp/proc.h"
+#include "ulp/remote.h"
 #include "ulp/stack-check.h"
 
 #define PAGE_SIZE_4K 4096u
@@ -43,8 +46,20 @@ struct thread_unwind {
 	void *upt;
 };
 
+/*
+ * Where an object's unwind information is: its .eh_frame_hdr search table,
+ * read in the target's memory (PT_GNU_EH_FRAME), so that finding the
+ * entry for an address costs a binary search over cached pages instead of
+ * re-reading /proc/PID/maps and mapping the ELF file as _UPT does.
+ */
+struct unwind_table {
+	unw_dyn_info_t di;
+};
+
 struct stack_checker {
 	pid_t pid;
+	struct unwind_table *tables;
+	size_t ntables;
 	unw_addr_space_t as;
 	struct page_cache cache;
 	struct thread_unwind *threads;
@@ -91,7 +106,11 @@ static int cache_read(struct page_cache *pc, uint64_t addr, uint8_t *out, size_t
  * page cache cannot travel in the argument; it is the one of the check
  * running now (checks do not run concurrently: one controller thread).
  */
-static struct page_cache *cache_now;
+static struct stack_checker *checker_now;
+
+/* libunwind's table search, exported by libunwind but not declared. */
+extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
+					      unw_proc_info_t *pi, int need_unwind_info, void *arg);
 
 static void *upt_of(void *arg)
 {
@@ -102,13 +121,24 @@ static int acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val,
 {
 	(void)as;
 	(void)arg;
-	if (write || !cache_now)
+	if (write || !checker_now)
 		return -UNW_EINVAL; /* the check only looks */
-	return cache_read(cache_now, addr, (uint8_t *)val, sizeof(*val)) < 0 ? -UNW_EINVAL : 0;
+	return cache_read(&checker_now->cache, addr, (uint8_t *)val, sizeof(*val)) < 0 ? -UNW_EINVAL : 0;
+}
+
+static const struct unwind_table *table_find(const struct stack_checker *sc, uint64_t ip)
+{
+	for (size_t i = 0; sc && i < sc->ntables; i++)
+		if (ip >= sc->tables[i].di.start_ip && ip < sc->tables[i].di.end_ip)
+			return &sc->tables[i];
+	return NULL;
 }
 
 static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need, void *arg)
 {
+	const struct unwind_table *t = table_find(checker_now, ip);
+	if (t)
+		return UNW_OBJ(dwarf_search_unwind_table)(as, ip, (unw_dyn_info_t *)&t->di, pi, need, arg);
 	return _UPT_find_proc_info(as, ip, pi, need, upt_of(arg));
 }
 
@@ -156,6 +186,64 @@ static unw_accessors_t accessors = {
 	.get_proc_name = acc_get_proc_name,
 };
 
+/* --- unwind tables of the loaded objects --- */
+
+#define DW_EH_PE_udata4	 0x03
+#define DW_EH_PE_sdata4	 0x0b
+#define DW_EH_PE_datarel 0x30
+#define EH_HDR_LEN	 12 /* version, 3 encodings, eh_frame_ptr (4), fde_count (4) */
+#define EH_ENTRY_LEN	 8
+
+/* The exec range and search table of one mapped object; 0 if it has one. */
+static int table_of(const struct remote *mem, const struct proc_map *map, unw_dyn_info_t *ret)
+{
+	Elf64_Phdr ph[OBJECT_PHDR_MAX];
+	unsigned n;
+	uint64_t bias, lo = UINT64_MAX, hi = 0, hdr = 0;
+	int r = object_phdrs(mem, map, ph, &n, &bias);
+	for (unsigned i = 0; r == 0 && i < n; i++) {
+		if (ph[i].p_type == PT_GNU_EH_FRAME)
+			hdr = bias + ph[i].p_vaddr;
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_X)) {
+			lo = bias + ph[i].p_vaddr < lo ? bias + ph[i].p_vaddr : lo;
+			hi = bias + ph[i].p_vaddr + ph[i].p_memsz > hi ? bias + ph[i].p_vaddr + ph[i].p_memsz : hi;
+		}
+	}
+	uint8_t h[EH_HDR_LEN];
+	if (r < 0 || !hdr || lo >= hi || remote_read(mem, hdr, h, sizeof(h)) < 0)
+		return -ENOENT;
+	/* The layout every linker writes; anything else is left to _UPT. */
+	if (h[0] != 1 || (h[1] & 0x0f) != DW_EH_PE_sdata4 || h[2] != DW_EH_PE_udata4 ||
+	    h[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
+		return -ENOENT;
+	uint32_t count = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
+	*ret = (unw_dyn_info_t){
+		.start_ip = lo,
+		.end_ip = hi,
+		.format = UNW_INFO_FORMAT_REMOTE_TABLE,
+		.u.rti = { .segbase = hdr,
+			   .table_data = hdr + EH_HDR_LEN,
+			   .table_len = (uint64_t)count * EH_ENTRY_LEN / sizeof(unw_word_t) },
+	};
+	return 0;
+}
+
+static void tables_build(struct stack_checker *sc)
+{
+	struct proc_maps maps = PROC_MAPS_INIT;
+	struct remote mem = REMOTE_INIT;
+	if (proc_maps_read(sc->pid, &maps) == 0 && remote_open(sc->pid, &mem) == 0)
+		sc->tables = calloc(maps.n, sizeof(*sc->tables));
+	for (size_t i = 0; sc->tables && i < maps.n; i++) {
+		const struct proc_map *m = &maps.maps[i];
+		if (m->offset == 0 && (m->path[0] == '/' || strcmp(m->path, "[vdso]") == 0) &&
+		    table_of(&mem, m, &sc->tables[sc->ntables].di) == 0)
+			sc->ntables++;
+	}
+	remote_close(&mem);
+	proc_maps_release(&maps);
+}
+
 /* --- the checker --- */
 
 int stack_checker_new(pid_t pid, const struct stack_range *ranges, size_t n, struct stack_checker **ret)
@@ -177,6 +265,7 @@ int stack_checker_new(pid_t pid, const struct stack_range *ranges, size_t n, str
 		return r;
 	}
 	unw_set_caching_policy(sc->as, UNW_CACHE_GLOBAL);
+	tables_build(sc);
 	memcpy(sc->ranges, ranges, n * sizeof(*ranges));
 	sc->nranges = n;
 	*ret = sc;
@@ -196,6 +285,7 @@ void stack_checker_free(struct stack_checker *sc)
 		close(sc->cache.fd);
 	free(sc->cache.data);
 	free(sc->ranges);
+	free(sc->tables);
 	free(sc);
 }
 
@@ -285,7 +375,7 @@ int stack_check(struct stack_checker *sc, struct process *p, struct stack_findin
 	uint64_t start = clock_us();
 	unsigned n = 0;
 	sc->cache.generation++; /* the stacks changed since the last stop */
-	cache_now = &sc->cache;
+	checker_now = sc;
 	*ret = (struct stack_finding){ .verdict = STACK_CONSISTENT };
 	int r = 0;
 	for (size_t i = 0; i < p->nthreads && ret->verdict == STACK_CONSISTENT; i++) {
@@ -299,9 +389,31 @@ int stack_check(struct stack_checker *sc, struct process *p, struct stack_findin
 		thread_check(sc, tu, ret);
 		n++;
 	}
-	cache_now = NULL;
+	checker_now = NULL;
 	*ret_us = clock_us() - start;
 	*ret_threads = n;
+	return r;
+}
+
+int stack_check_warm(struct stack_checker *sc, struct process *p)
+{
+	struct stack_finding f;
+	sc->cache.generation++;
+	checker_now = sc;
+	int r = 0;
+	for (size_t i = 0; i < p->nthreads && r == 0; i++) {
+		struct thread *t = &p->threads[i];
+		struct thread_unwind *tu;
+		r = thread_stop(p, t, 1000);
+		if (r < 0 || t->gone)
+			continue;
+		/* Every page read now is stale once the thread runs again. */
+		sc->cache.generation++;
+		if ((tu = thread_unwind_get(sc, t->tid)))
+			thread_check(sc, tu, &f);
+		r = thread_resume(p, t);
+	}
+	checker_now = NULL;
 	return r;
 }
 
