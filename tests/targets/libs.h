@@ -42,4 +42,8 @@ int sse_value(int n);
 /* libtiming.so: timing_value(n) = n + 1, patched: n + 2 */
 int timing_value(int n);
 
+/* libmany.so, loaded only by many-prog: many_value(n) = n + 3,
+ * patched: n + 300 */
+int many_value(int n);
+
 #endif
