@@ -127,9 +127,16 @@ int cmd_trigger(int argc, char **argv)
 		log_warn("no process matches%s%s", spec ? " " : "", spec ? spec : " (none has libpulp.so loaded)");
 
 	struct tally t = { 0 };
+	bool named = discover_is_pid(spec);
 	for (size_t i = 0; i < n; i++) {
 		struct trigger_report rep;
 		patch_trigger(pids[i], &pf, &o, &rep);
+		/* A process found by its name or its runtime may exit before or
+		 * during its turn: it is gone, which is not a failure. */
+		if (!named && rep.outcome == OUTCOME_FAILED && (rep.code == -ESRCH || rep.code == -ULP_E_EXITED)) {
+			log_debug("pid %d exited before it could be patched", pids[i]);
+			continue;
+		}
 		report_print(pids[i], &pf, o.revert, &rep, &t);
 	}
 	printf("Processes patched: %u, Skipped: %u, Failed: %u.\n", t.patched, t.skipped, t.failed);

@@ -42,6 +42,12 @@ static int pid_parse(const char *s, pid_t *ret)
 	return 0;
 }
 
+bool discover_is_pid(const char *spec)
+{
+	pid_t pid;
+	return spec && pid_parse(spec, &pid) == 0;
+}
+
 int discover_pids(const char *spec, pid_t **ret_pids, size_t *ret_n)
 {
 	pid_t one;

@@ -3,6 +3,7 @@
 #ifndef ULP_DISCOVER_H
 #define ULP_DISCOVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -12,6 +13,9 @@
  * runtime loaded.  A pid is returned even if no such process exists, so
  * the caller reports it.  Never includes the calling process.
  */
+/** discover_is_pid() - whether @spec names one process by its pid. */
+bool discover_is_pid(const char *spec);
+
 int discover_pids(const char *spec, pid_t **ret_pids, size_t *ret_n);
 
 #endif

@@ -7,8 +7,8 @@
 #ifndef ULP_OBJECTS_H
 #define ULP_OBJECTS_H
 
-#include <stdbool.h>
 #include <elf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

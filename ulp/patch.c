@@ -361,10 +361,6 @@ static int trigger_activate(struct trigger *tr)
 	if (!tr->o->no_stack_check && (r = stack_checker_setup(tr)) < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot prepare the stack check of process %d: %s", tr->pid,
 			      ulp_strerror(r));
-	/* Read the unwind tables while the process runs, not in the pause. */
-	if (tr->sc && (r = stack_check_warm(tr->sc, &tr->proc)) < 0)
-		return report(tr, OUTCOME_FAILED, r, "cannot unwind the threads of process %d: %s", tr->pid,
-			      ulp_strerror(r));
 	/* A thread inside a replaced function, or on the few bytes of a patch
 	 * site, is usually elsewhere a moment later: stop again later. */
 	unsigned backoff = BACKOFF_START_US;

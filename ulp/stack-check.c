@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "libpulp/ulp-errors.h"
 #include "ulp/objects.h"
 #include "ulp/proc.h"
@@ -339,8 +340,8 @@ __attribute__((format(printf, 4, 5))) static void unreliable(struct stack_findin
 static void thread_check(struct stack_checker *sc, struct thread_unwind *tu, struct stack_finding *f)
 {
 	unw_cursor_t c;
-	int r = unw_init_remote(&c, sc->as, tu->upt);
 	*f = (struct stack_finding){ .verdict = STACK_CONSISTENT, .tid = tu->tid };
+	int r = unw_init_remote(&c, sc->as, tu->upt);
 	if (r < 0)
 		return unreliable(f, 0, 0, "cannot start unwinding (libunwind error %d)", r);
 	bool exact = true;
@@ -392,28 +393,6 @@ int stack_check(struct stack_checker *sc, struct process *p, struct stack_findin
 	checker_now = NULL;
 	*ret_us = clock_us() - start;
 	*ret_threads = n;
-	return r;
-}
-
-int stack_check_warm(struct stack_checker *sc, struct process *p)
-{
-	struct stack_finding f;
-	sc->cache.generation++;
-	checker_now = sc;
-	int r = 0;
-	for (size_t i = 0; i < p->nthreads && r == 0; i++) {
-		struct thread *t = &p->threads[i];
-		struct thread_unwind *tu;
-		r = thread_stop(p, t, 1000);
-		if (r < 0 || t->gone)
-			continue;
-		/* Every page read now is stale once the thread runs again. */
-		sc->cache.generation++;
-		if ((tu = thread_unwind_get(sc, t->tid)))
-			thread_check(sc, tu, &f);
-		r = thread_resume(p, t);
-	}
-	checker_now = NULL;
 	return r;
 }
 

@@ -52,13 +52,6 @@ int stack_check(struct stack_checker *sc, struct process *p, struct stack_findin
 		unsigned *ret_threads);
 
 /**
- * stack_check_warm() - unwind every thread once, each stopped alone while
- * the others run, only to read the unwind tables the check needs: the
- * check in the pause then finds them cached.  Takes no decision.
- */
-int stack_check_warm(struct stack_checker *sc, struct process *p);
-
-/**
  * stack_describe() - "function (file:line)" for a code address of @pid,
  * from debug information when there is some (libdw, separate debug files
  * included), else "function+0xOFF in object", else the address.
