@@ -240,31 +240,65 @@ static int txn_execute(struct trigger *tr, bool *ret_partial)
 	return 0;
 }
 
+/* The functions no thread may be executing for the switch (section 5). */
+struct range_list {
+	struct stack_range *r;
+	size_t n, alloc;
+	const struct ulp_site *ours; /* the sites of the patch being switched */
+	uint32_t nours;
+	uint64_t our_patch;
+	const struct container *c;
+	bool oom;
+};
+
+static void range_add(struct range_list *l, uint64_t start, uint64_t size, const char *name)
+{
+	if (l->n == l->alloc) {
+		size_t alloc = l->alloc ? 2 * l->alloc : 16;
+		struct stack_range *r = realloc(l->r, alloc * sizeof(*r));
+		if (!r) {
+			l->oom = true;
+			return;
+		}
+		l->r = r;
+		l->alloc = alloc;
+	}
+	l->r[l->n++] = (struct stack_range){ start, start + size, name };
+}
+
+/* A function of another applied patch runs for one of our sites now: a
+ * thread inside it is inside the code the switch replaces. */
+static void other_patch_site(uint64_t patch, const struct ulp_site *s, void *data)
+{
+	struct range_list *l = data;
+	for (uint32_t i = 0; patch != l->our_patch && i < l->nours; i++)
+		if (l->ours[i].old_addr == s->old_addr)
+			range_add(l, s->new_addr, s->new_size, l->c->funcs[i].old_name);
+}
+
 /*
- * The functions no thread may be executing for the switch: the ones being
- * replaced and, for a revert, the patch's own (DESIGN.md section 5).  The
- * runtime keeps sites in container order, so names come from there.
+ * The ranges: each function being replaced, whichever code runs for it now
+ * (the original or an earlier patch's), and for a revert the patch's own.
+ * The runtime keeps sites in container order, so names come from there.
  */
 static int stack_checker_setup(struct trigger *tr)
 {
-	const struct container *c = &tr->pf->c;
+	struct range_list l = { .c = &tr->pf->c, .our_patch = tr->txn.head.patch };
 	struct ulp_site *sites = NULL;
-	uint32_t n = 0;
-	int r = runtime_patch_sites(&tr->proc.mem, tr->txn.head.patch, &sites, &n);
-	if (r == 0 && n != c->nfuncs)
+	int r = runtime_patch_sites(&tr->proc.mem, tr->txn.head.patch, &sites, &l.nours);
+	if (r == 0 && l.nours != l.c->nfuncs)
 		r = -ULP_E_ABI;
-	struct stack_range *ranges = r == 0 ? calloc(2 * (size_t)n, sizeof(*ranges)) : NULL;
-	size_t k = 0;
-	for (uint32_t i = 0; ranges && i < n; i++) {
-		ranges[k++] = (struct stack_range){ sites[i].old_addr, sites[i].old_addr + sites[i].old_size,
-						    c->funcs[i].old_name };
+	l.ours = sites;
+	for (uint32_t i = 0; r == 0 && i < l.nours; i++) {
+		range_add(&l, sites[i].old_addr, sites[i].old_size, l.c->funcs[i].old_name);
 		if (tr->o->revert)
-			ranges[k++] = (struct stack_range){ sites[i].new_addr, sites[i].new_addr + sites[i].new_size,
-							    c->funcs[i].new_name };
+			range_add(&l, sites[i].new_addr, sites[i].new_size, l.c->funcs[i].new_name);
 	}
 	if (r == 0)
-		r = ranges ? stack_checker_new(tr->pid, ranges, k, &tr->sc) : -ENOMEM;
-	free(ranges);
+		r = runtime_applied_sites_foreach(&tr->proc.mem, &tr->v.rt, other_patch_site, &l);
+	if (r == 0)
+		r = l.oom ? -ENOMEM : stack_checker_new(tr->pid, l.r, l.n, &tr->sc);
+	free(l.r);
 	free(sites);
 	return r;
 }

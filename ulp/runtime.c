@@ -127,6 +127,28 @@ int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_sit
 	return 0;
 }
 
+int runtime_applied_sites_foreach(const struct remote *mem, struct runtime *rt, site_fn fn, void *data)
+{
+	int r = runtime_refresh(mem, rt);
+	uint64_t addr = r == 0 ? rt->state.patches : 0;
+	for (unsigned n = 0; addr && n < REGISTRY_MAX; n++) {
+		struct ulp_patch p;
+		struct ulp_site *sites;
+		uint32_t nsites;
+		if ((r = remote_read(mem, addr, &p, sizeof(p))) < 0)
+			return r;
+		if (p.state == ULP_PATCH_APPLIED) {
+			if ((r = runtime_patch_sites(mem, addr, &sites, &nsites)) < 0)
+				return r;
+			for (uint32_t i = 0; i < nsites; i++)
+				fn(addr, &sites[i], data);
+			free(sites);
+		}
+		addr = p.next;
+	}
+	return r;
+}
+
 int runtime_messages_print(const struct remote *mem, const struct runtime *rt, FILE *out)
 {
 	struct ulp_msgq *q = malloc(sizeof(*q));

@@ -40,6 +40,13 @@ int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint
 /** runtime_patch_sites() - the sites of the registry record at @patch. */
 int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_site **ret_sites, uint32_t *ret_n);
 
+/**
+ * runtime_applied_sites_foreach() - call @fn for every site of every
+ * applied patch in the registry (the code a site runs now).
+ */
+typedef void (*site_fn)(uint64_t patch, const struct ulp_site *site, void *data);
+int runtime_applied_sites_foreach(const struct remote *mem, struct runtime *rt, site_fn fn, void *data);
+
 /** runtime_messages_print() - copy the message ring to @out, oldest first. */
 int runtime_messages_print(const struct remote *mem, const struct runtime *rt, FILE *out);
 
