@@ -137,6 +137,23 @@ static int trigger_inspect(struct trigger *tr)
 	return 0;
 }
 
+/* Refusals that mean "nothing to do here", not "something went wrong". */
+static bool refusal_is_skip(int code)
+{
+	return code == -ULP_E_ALREADY_APPLIED || code == -ULP_E_NOT_APPLIED || code == -ULP_E_BUILDID ||
+	       code == -ULP_E_TARGET_NOT_LOADED || code == -ULP_E_DISABLED;
+}
+
+/* The runtime refused: its own message says why. */
+static int report_refused(struct trigger *tr, int code)
+{
+	runtime_refresh(&tr->v.mem, &tr->v.rt);
+	tr->v.rt.state.last_msg[ULP_MSG_MAX - 1] = '\0';
+	return report(tr, refusal_is_skip(code) ? OUTCOME_SKIPPED : OUTCOME_FAILED, code,
+		      "process %d refused the patch: %s", tr->pid,
+		      tr->v.rt.state.last_msg[0] ? tr->v.rt.state.last_msg : ulp_strerror(code));
+}
+
 static int trigger_load(struct trigger *tr)
 {
 	struct thread *t = NULL;
@@ -172,18 +189,7 @@ static int trigger_load(struct trigger *tr)
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot run the runtime in thread %d of process %d: %s", t->tid,
 			      tr->pid, ulp_strerror(r));
-	if (result < 0) {
-		runtime_refresh(&tr->v.mem, &tr->v.rt);
-		enum trigger_outcome o = result == -ULP_E_ALREADY_APPLIED || result == -ULP_E_BUILDID ||
-							 result == -ULP_E_TARGET_NOT_LOADED ||
-							 result == -ULP_E_NOT_APPLIED
-						 ? OUTCOME_SKIPPED
-						 : OUTCOME_FAILED;
-		tr->v.rt.state.last_msg[ULP_MSG_MAX - 1] = '\0';
-		return report(tr, o, (int)result, "process %d refused the patch: %s", tr->pid,
-			      tr->v.rt.state.last_msg[0] ? tr->v.rt.state.last_msg : ulp_strerror((int)result));
-	}
-	return 0;
+	return result < 0 ? report_refused(tr, (int)result) : 0;
 }
 
 /* Whether a stopped thread executes inside a window being rewritten. */
