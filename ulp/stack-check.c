@@ -358,7 +358,11 @@ static void thread_check(struct stack_checker *sc, struct thread_unwind *tu, str
 			};
 			return;
 		}
-		if (unw_get_proc_info(&c, &pi) < 0)
+		/* Look the call site up in the tables directly: unw_get_proc_info()
+		 * on x86_64 invents a one-byte entry when there is no FDE, and
+		 * unw_step() then guesses from the frame pointer and may end the
+		 * walk early, which would read as a complete stack. */
+		if (unw_get_proc_info_by_ip(sc->as, at, &pi, tu->upt) < 0)
 			return unreliable(f, n, at, "no unwind information for frame %u", n);
 		exact = unw_is_signal_frame(&c) > 0;
 		r = unw_step(&c);
