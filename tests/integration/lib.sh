@@ -117,6 +117,16 @@ kill_pid() {
 	return 0
 }
 
+# forget_pid PID - a process this test started has been reaped: its PID may
+# be reused by another process, which the clean-up must not kill.
+forget_pid() {
+	local p keep=()
+	for p in "${PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	PIDS=("${keep[@]}")
+}
+
 cleanup() {
 	local rc=$? pid
 	trap - EXIT INT TERM HUP
@@ -247,6 +257,19 @@ assert_alive() {
 	pid_alive "${T_PID[$1]}" || fail "$1 (pid ${T_PID[$1]}) is not running"
 }
 
+# wait_in_read PID TID FD - wait (bounded) until thread TID of PID is
+# blocked in read(2) on descriptor FD (per /proc/PID/task/TID/syscall).
+wait_in_read() {
+	local pid=$1 tid=$2 fd i sc a _rest
+	fd=$(printf '0x%x' "$3")
+	for ((i = 0; i < EXPECT_TIMEOUT * 50; i++)); do
+		read -r sc a _rest <"/proc/$pid/task/$tid/syscall" 2>/dev/null
+		[ "$sc" = 0 ] && [ "$a" = "$fd" ] && return 0
+		sleep 0.02
+	done
+	fail "thread $tid of $pid is not blocked in read($3, ...): its syscall file says '$sc $a'"
+}
+
 # --- ulp ------------------------------------------------------------------
 
 # run_ulp ARGS... - run ulp with a time limit; sets RC, OUT (stdout), ERR
@@ -260,16 +283,23 @@ run_ulp() {
 # run_cmd PROGRAM ARGS... - the same for any command (e.g. a ulp run
 # through setpriv).
 run_cmd() {
-	local t0 t1
+	local t0
 	t0=$(now_us)
 	timeout -k 5 "$ULP_TIMEOUT" "$@" </dev/null >"$T/cmd.out" 2>"$T/cmd.err"
 	RC=$?
-	t1=$(now_us)
+	cmd_finish "$t0" "$(now_us)" "$T/cmd.out" "$T/cmd.err" "$@"
+}
+
+# cmd_finish T0_US T1_US OUT_FILE ERR_FILE PROGRAM ARGS... - what run_cmd
+# does once the command has exited with status RC.
+cmd_finish() {
+	local t0=$1 t1=$2 out=$3 err=$4
+	shift 4
 	ULP_US=$((t1 - t0))
 	ULP_MS=$((ULP_US / 1000))
 	LAST_CMD="$*"
-	OUT=$(cat "$T/cmd.out")
-	ERR=$(cat "$T/cmd.err")
+	OUT=$(cat "$out")
+	ERR=$(cat "$err")
 	if [ -z "${QUIET:-}" ]; then
 		log "\$ ${*/#$ULP/ulp}  -> exit $RC (${ULP_MS} ms)"
 		[ -z "$OUT" ] || printf '%s\n' "$OUT" | sed 's/^/#   out| /'
@@ -286,6 +316,52 @@ run_cmd() {
 			fail "trigger output does not end with its summary line"
 	fi
 	return 0
+}
+
+# ulp_bg_start ARGS... - start ulp in the background, with the same time
+# limit as run_ulp; its stderr grows in $T/bg.err.  One at a time.
+ulp_bg_start() {
+	BG_ARGS=("$ULP" "$@")
+	BG_T0=$(now_us)
+	timeout -k 5 "$ULP_TIMEOUT" "$ULP" "$@" </dev/null >"$T/bg.out" 2>"$T/bg.err" &
+	BG_PID=$!
+	PIDS+=("$BG_PID")
+	log "started in the background (pid $BG_PID): ulp $*"
+}
+
+# ulp_bg_running - is the background ulp still running?
+ulp_bg_running() {
+	pid_alive "$BG_PID"
+}
+
+# ulp_bg_expect_err REGEX [TIMEOUT] - wait (bounded) until the background
+# ulp's stderr has a line matching REGEX (grep -E); fail if it exits first.
+ulp_bg_expect_err() {
+	local re=$1 deadline
+	deadline=$(($(now_ms) + ${2:-$EXPECT_TIMEOUT} * 1000))
+	while (($(now_ms) < deadline)); do
+		grep -qE -- "$re" "$T/bg.err" && return 0
+		ulp_bg_running || break
+		sleep 0.01
+	done
+	grep -qE -- "$re" "$T/bg.err" && return 0
+	sed 's/^/#   bg err| /' "$T/bg.err"
+	ulp_bg_running || fail "the background ulp exited without printing /$re/"
+	fail "the background ulp did not print /$re/ within ${2:-$EXPECT_TIMEOUT} s"
+}
+
+# ulp_bg_wait - wait for the background ulp (bounded: it runs under
+# timeout); then RC, OUT, ERR, ULP_MS, PATCHED... are set as by run_ulp.
+ulp_bg_wait() {
+	local t1
+	while ulp_bg_running; do
+		sleep 0.01
+	done
+	t1=$(now_us)
+	wait "$BG_PID"
+	RC=$?
+	forget_pid "$BG_PID"
+	cmd_finish "$BG_T0" "$t1" "$T/bg.out" "$T/bg.err" "${BG_ARGS[@]}"
 }
 
 # summary_is P S F - the last trigger's summary line says so.
@@ -410,3 +486,58 @@ patch_cycle() {
 }
 
 container() { echo "$TARGETS/$1_livepatch.so"; }
+
+# --- stack-prog (the stack check tests) -------------------------------------
+
+# stack_job NAME JOB [ARG] - give target NAME (stack-prog) a job; sets
+# JOB_TID (the worker's thread id) and JOB_FD, and for a job that blocks
+# (JOB_FD not -1) waits until the worker is blocked in read(2) on JOB_FD.
+stack_job() {
+	local name=$1
+	shift
+	ask "$name" "job $*" "^job $1 tid [0-9]+ fd -?[0-9]+\$"
+	read -r _ _ _ JOB_TID _ JOB_FD <<<"$EXPECT_LINE"
+	[ "$JOB_FD" = -1 ] || wait_in_read "${T_PID[$name]}" "$JOB_TID" "$JOB_FD"
+}
+
+# send_after SECONDS NAME LINE - write LINE to target NAME SECONDS from now,
+# from the background (the answer is left for the test to read); sets
+# SENDER.  send_after_wait reaps it.
+send_after() {
+	(
+		sleep "$1"
+		send "$2" "$3"
+	) &
+	SENDER=$!
+	PIDS+=("$SENDER")
+}
+
+send_after_wait() {
+	local i
+	for ((i = 0; i < EXPECT_TIMEOUT * 20; i++)); do
+		pid_alive "$SENDER" || break
+		sleep 0.05
+	done
+	pid_alive "$SENDER" && fail "the background sender (pid $SENDER) did not finish"
+	wait "$SENDER" || fail "the background sender failed"
+	forget_pid "$SENDER"
+}
+
+# stack_check_figures - from the last -v trigger's stderr: CHECK_THREADS,
+# CHECK_MS and CHECK_US_PER_THREAD of its stack check, logged; fails if the
+# line is missing.
+stack_check_figures() {
+	local re='stack check of ([0-9]+) threads? took ([0-9.]+) ms in the pause \(([0-9.]+) us per thread\)'
+	[[ $ERR =~ $re ]] || fail "no 'stack check of N threads took ...' line from ulp -v"
+	CHECK_THREADS=${BASH_REMATCH[1]} CHECK_MS=${BASH_REMATCH[2]} CHECK_US_PER_THREAD=${BASH_REMATCH[3]}
+	log "stack check: $CHECK_THREADS threads, $CHECK_MS ms in the pause, $CHECK_US_PER_THREAD us per thread"
+}
+
+# inside_frame TID FUNC - from the last -v trigger's stderr: the frame at
+# which thread TID was found inside FUNC (set in FRAME); fails if it never was.
+inside_frame() {
+	local re="thread $1 is inside $2 at frame ([0-9]+); retrying"
+	[[ $ERR =~ $re ]] || fail "ulp -v never reported thread $1 inside $2"
+	FRAME=${BASH_REMATCH[1]}
+	log "thread $1 was found inside $2 at frame $FRAME"
+}

@@ -46,4 +46,57 @@ int timing_value(int n);
  * patched: n + 300 */
 int many_value(int n);
 
+/*
+ * The libraries of stack-prog (the stack check tests).  Each function that
+ * can block takes the read end of a pipe and blocks in read(2) inside its
+ * own body until the test releases it with one byte b.
+ */
+
+/* libpark.so: park(fd) = b + 1, patched: b + 100 */
+int park(int fd);
+
+/* libcontract.so: contract_make() fills a pair, blocking halfway;
+ * contract_use() reads it; contract_work(x, fd) = use(make(x)).
+ * Old: work(x) = x + 1; patched (all three): x + 1000; an old pair read by
+ * the new use(), or a new pair by the old use(): CONTRACT_MIXED. */
+struct pair {
+	int v;
+	int tag;
+};
+#define CONTRACT_TAG_OLD 0x01d
+#define CONTRACT_TAG_NEW 0x2e3
+#define CONTRACT_MIXED	 (-1)
+void contract_make(struct pair *p, int x, int fd);
+int contract_use(const struct pair *p);
+int contract_work(int x, int fd);
+
+/* libgate.so: gate(fd) = GATE_OLD without reading fd; patched: reads one
+ * byte and returns b + 200 (the new version blocks, the old never does) */
+#define GATE_OLD 7
+int gate(int fd);
+
+/* libspin.so: spin_until(c) sets c->inside and spins until c->leave is
+ * set; returns SPIN_OLD, patched: SPIN_NEW */
+struct spin_ctl {
+	int inside;
+	int leave;
+};
+#define SPIN_OLD 11
+#define SPIN_NEW 22
+int spin_until(struct spin_ctl *c);
+
+/* libdeep.so: deep_outer(n, fd) = deep_rec(n, fd), patched: + 100000;
+ * deep_rec(n, fd) = n + b, n + 1 frames deep, blocking at the bottom;
+ * patched: n + b + 5000; deep_value(n) = n + 1, patched: n + 50 */
+int deep_outer(int n, int fd);
+int deep_rec(int n, int fd);
+int deep_value(int n);
+
+/* libnounwind.so, built without unwind tables and not patched:
+ * nounwind_block(fd) = b + 1 */
+int nounwind_block(int fd);
+
+/* libvia.so: via_nounwind(fd) = nounwind_block(fd) + 10, patched: + 20 */
+int via_nounwind(int fd);
+
 #endif
