@@ -10,25 +10,17 @@
 #include "cmd.h"
 #include "libs.h"
 
+static bool command_run(const char *word, int n, const char *line)
+{
+	(void)line;
+	if (strcmp(word, "bid") != 0)
+		return false;
+	say("bid %d", bid_value(n));
+	return true;
+}
+
 int main(void)
 {
-	struct cmd_reader r = CMD_READER_INIT;
-	char *line, word[32];
-	int n;
-
 	cmd_setup();
-	say("ready");
-	while ((line = cmd_read_line(&r))) {
-		n = 0;
-		if (sscanf(line, "%31s %d", word, &n) < 1)
-			continue;
-		if (strcmp(word, "bid") == 0)
-			say("bid %d", bid_value(n));
-		else if (strcmp(word, "quit") == 0)
-			break;
-		else
-			say("ERR unknown command '%s'", word);
-	}
-	say("bye");
-	return 0;
+	return cmd_serve(command_run);
 }

@@ -101,3 +101,22 @@ char *cmd_poll_line(struct cmd_reader *r, int *ret_eof)
 	}
 	return line_take(r);
 }
+
+int cmd_serve(cmd_handler handle)
+{
+	struct cmd_reader r = CMD_READER_INIT;
+	char *line, word[32];
+
+	say("ready");
+	while ((line = cmd_read_line(&r))) {
+		int n = 0;
+		if (sscanf(line, "%31s %d", word, &n) < 1)
+			continue;
+		if (strcmp(word, "quit") == 0)
+			break;
+		if (!handle(word, n, line))
+			say("ERR unknown command '%s'", word);
+	}
+	say("bye");
+	return 0;
+}

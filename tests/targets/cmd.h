@@ -10,6 +10,7 @@
 #ifndef TARGETS_CMD_H
 #define TARGETS_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CMD_LINE_MAX 512
@@ -42,6 +43,19 @@ char *cmd_poll_line(struct cmd_reader *r, int *ret_eof);
 
 /** say() - print one answer line and flush it. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * cmd_handler - answers one command: @word is the first word of @line, @n
+ * the integer after it (0 if none).  Return: false for an unknown word.
+ */
+typedef bool (*cmd_handler)(const char *word, int n, const char *line);
+
+/**
+ * cmd_serve() - the main loop of a target: say "ready", hand each line to
+ * @handle until end of input or "quit", say "bye".  Unknown words get
+ * "ERR unknown command 'WORD'".  Return: the exit status for main().
+ */
+int cmd_serve(cmd_handler handle);
 
 /** cmd_setup() - line-buffer stdout; call first in main(). */
 void cmd_setup(void);

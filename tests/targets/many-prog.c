@@ -13,32 +13,18 @@
 #include "cmd.h"
 #include "libs.h"
 
-static int command_run(const char *line)
+static bool command_run(const char *word, int n, const char *line)
 {
-	char word[32];
-	int n = 0;
-
-	if (sscanf(line, "%31s %d", word, &n) < 1)
-		return 0;
+	(void)line;
 	if (strcmp(word, "many") == 0)
 		say("many %d", many_value(n));
-	else if (strcmp(word, "quit") == 0)
-		return 1;
 	else
-		say("ERR unknown command '%s'", word);
-	return 0;
+		return false;
+	return true;
 }
 
 int main(void)
 {
-	struct cmd_reader r = CMD_READER_INIT;
-	char *line;
-
 	cmd_setup();
-	say("ready");
-	while ((line = cmd_read_line(&r)))
-		if (command_run(line))
-			break;
-	say("bye");
-	return 0;
+	return cmd_serve(command_run);
 }

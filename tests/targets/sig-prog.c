@@ -29,29 +29,21 @@ static void on_rtmin(int sig)
 	deliveries++;
 }
 
-static int command_run(const char *line)
+static bool command_run(const char *word, int n, const char *line)
 {
-	char word[32];
-	int n = 0;
-
-	if (sscanf(line, "%31s %d", word, &n) < 1)
-		return 0;
+	(void)line;
 	if (strcmp(word, "plain") == 0)
 		say("plain %d", plain_value(n));
 	else if (strcmp(word, "count") == 0)
 		say("count %ld", (long)deliveries);
-	else if (strcmp(word, "quit") == 0)
-		return 1;
 	else
-		say("ERR unknown command '%s'", word);
-	return 0;
+		return false;
+	return true;
 }
 
 int main(void)
 {
-	struct cmd_reader r = CMD_READER_INIT;
 	struct sigaction sa;
-	char *line;
 
 	cmd_setup();
 	memset(&sa, 0, sizeof(sa));
@@ -62,10 +54,5 @@ int main(void)
 		say("ERR sigaction failed");
 		return 1;
 	}
-	say("ready");
-	while ((line = cmd_read_line(&r)))
-		if (command_run(line))
-			break;
-	say("bye");
-	return 0;
+	return cmd_serve(command_run);
 }

@@ -64,13 +64,9 @@ static void do_libs(void)
 	say("libs end");
 }
 
-static int command_run(const char *line)
+static bool command_run(const char *word, int n, const char *line)
 {
-	char word[32];
-	int n = 0;
-
-	if (sscanf(line, "%31s %d", word, &n) < 1)
-		return 0;
+	(void)line;
 	if (strcmp(word, "plain") == 0)
 		say("plain %d", plain_value(n));
 	else if (strcmp(word, "bsym") == 0)
@@ -89,23 +85,13 @@ static int command_run(const char *line)
 		do_libs();
 	else if (strcmp(word, "pid") == 0)
 		say("pid %d", (int)getpid());
-	else if (strcmp(word, "quit") == 0)
-		return 1;
 	else
-		say("ERR unknown command '%s'", word);
-	return 0;
+		return false;
+	return true;
 }
 
 int main(void)
 {
-	struct cmd_reader r = CMD_READER_INIT;
-	char *line;
-
 	cmd_setup();
-	say("ready");
-	while ((line = cmd_read_line(&r)))
-		if (command_run(line))
-			break;
-	say("bye");
-	return 0;
+	return cmd_serve(command_run);
 }
