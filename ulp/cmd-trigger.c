@@ -22,6 +22,23 @@ struct tally {
 	unsigned patched, skipped, failed, inconsistent;
 };
 
+/* -v: where the time went; one stable line each, for tests/bench to parse. */
+static void report_phases(pid_t pid, const struct trigger_report *rep)
+{
+	log_debug("pid %d: phases (us): inspect %llu, attach %llu, load %llu, stop %llu, check %llu, write %llu, "
+		  "resume %llu, pause %llu, total %llu, stops %u, threads %u",
+		  pid, (unsigned long long)rep->inspect_us, (unsigned long long)rep->attach_us,
+		  (unsigned long long)rep->load_us, (unsigned long long)rep->stop_us, (unsigned long long)rep->check_us,
+		  (unsigned long long)rep->write_us, (unsigned long long)rep->resume_us,
+		  (unsigned long long)rep->pause_us, (unsigned long long)rep->total_us, rep->attempts, rep->threads);
+	log_debug("pid %d: load %.3f ms, stopped %.3f ms (%u stop%s), total %.3f ms", pid, rep->load_us / 1000.0,
+		  rep->pause_us / 1000.0, rep->attempts, rep->attempts == 1 ? "" : "s", rep->total_us / 1000.0);
+	if (rep->threads)
+		log_debug("pid %d: stack check of %u thread%s took %.3f ms in the pause (%.1f us per thread)", pid,
+			  rep->threads, rep->threads == 1 ? "" : "s", rep->check_us / 1000.0,
+			  (double)rep->check_us / rep->threads);
+}
+
 static void report_print(pid_t pid, const struct patch_file *pf, bool revert, const struct trigger_report *rep,
 			 struct tally *t)
 {
@@ -31,13 +48,7 @@ static void report_print(pid_t pid, const struct patch_file *pf, bool revert, co
 	case OUTCOME_PATCHED:
 		t->patched++;
 		log_info("pid %d (%s): %s '%s'", pid, comm, revert ? "reverted" : "applied", pf->path);
-		log_debug("pid %d: load %.3f ms, stopped %.3f ms (%u stop%s), total %.3f ms", pid,
-			  rep->load_us / 1000.0, rep->stop_us / 1000.0, rep->attempts, rep->attempts == 1 ? "" : "s",
-			  rep->total_us / 1000.0);
-		if (rep->threads)
-			log_debug("pid %d: stack check of %u thread%s took %.3f ms in the pause (%.1f us per thread)",
-				  pid, rep->threads, rep->threads == 1 ? "" : "s", rep->check_us / 1000.0,
-				  (double)rep->check_us / rep->threads);
+		report_phases(pid, rep);
 		break;
 	case OUTCOME_SKIPPED:
 		t->skipped++;

@@ -324,7 +324,8 @@ static int state_check(struct trigger *tr)
 	}
 	if (!tr->sc)
 		return 0;
-	r = stack_check(tr->sc, &tr->proc, &tr->last, &tr->rep->check_us, &tr->rep->threads);
+	uint64_t check_us;
+	r = stack_check(tr->sc, &tr->proc, &tr->last, &check_us, &tr->rep->threads);
 	if (r < 0)
 		return r;
 	if (tr->last.verdict == STACK_CONSISTENT)
@@ -338,20 +339,28 @@ static int state_check(struct trigger *tr)
 /* One stop: check, and switch if the state allows.  Return 1 to retry. */
 static int activate_once(struct trigger *tr)
 {
-	uint64_t start = clock_us();
+	struct trigger_report *rep = tr->rep;
+	uint64_t t0 = clock_us(), t1, t2, t3;
 	bool partial = false;
 	int r = process_stop(&tr->proc, 1000);
+	t1 = clock_us();
 	if (r == 0)
 		r = state_check(tr);
+	t2 = clock_us();
 	if (r == 1) {
 		process_resume(&tr->proc);
 		return 1;
 	}
 	if (r == 0)
 		r = txn_execute(tr, &partial);
+	t3 = clock_us();
 	/* Detaching resumes every thread: this is where the pause ends. */
 	process_detach(&tr->proc);
-	tr->rep->stop_us = clock_us() - start;
+	rep->pause_us = clock_us() - t0;
+	rep->stop_us = t1 - t0;
+	rep->check_us = t2 - t1;
+	rep->write_us = t3 - t2;
+	rep->resume_us = rep->pause_us - (t3 - t0);
 	if (r == 0)
 		return 0;
 	if (r == -ULP_E_EXITED)
@@ -432,8 +441,11 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 	*rep = (struct trigger_report){ .outcome = OUTCOME_PATCHED };
 
 	int r = trigger_inspect(&tr);
+	uint64_t t = clock_us();
+	rep->inspect_us = t - start;
 	if (r == 0 && (r = process_attach(pid, &tr.proc)) < 0)
 		access_error(&tr, r);
+	rep->attach_us = clock_us() - t;
 	if (r == 0)
 		r = trigger_load(&tr);
 	if (r == 0)

@@ -40,14 +40,20 @@ enum trigger_outcome {
 
 struct trigger_report {
 	enum trigger_outcome outcome;
-	int code;	  /* the error or skip reason */
-	char msg[512];	  /* what happened, for the operator */
-	uint64_t load_us; /* the borrowed thread's call */
-	uint64_t stop_us; /* every thread stopped: the pause */
+	int code;      /* the error or skip reason */
+	char msg[512]; /* what happened, for the operator */
+	/* Phases, in microseconds; the last four are the final stop's. */
+	uint64_t inspect_us; /* maps, runtime, target, registry: nothing stopped */
+	uint64_t attach_us;  /* seizing every thread */
+	uint64_t load_us;    /* borrowing a thread and the runtime's prepare call */
+	uint64_t stop_us;    /* interrupting every thread until all are stopped */
+	uint64_t check_us;   /* instruction pointers and the stack check */
+	uint64_t write_us;   /* verifying and writing the prepared bytes */
+	uint64_t resume_us;  /* detaching, which lets every thread run again */
+	uint64_t pause_us;   /* stop + check + write + resume: what the process feels */
 	uint64_t total_us;
 	unsigned attempts; /* stops until the switch could be made */
 	unsigned threads;  /* threads in the last stack check */
-	uint64_t check_us; /* time of the last stack check (in the pause) */
 };
 
 void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, struct trigger_report *rep);
