@@ -61,7 +61,7 @@ struct trigger {
 	struct runtime_view v;
 	struct process proc;
 	struct txn txn;
-	struct stack_checker *sc;  /* NULL with --no-stack-check */
+	struct stack_checker *sc;  /* walks stacks: for borrowing, then for the switch */
 	struct stack_finding last; /* why the last stop was not consistent */
 	uint64_t deadline;
 };
@@ -157,14 +157,14 @@ static int report_refused(struct trigger *tr, int code)
 static int trigger_load(struct trigger *tr)
 {
 	struct thread *t = NULL;
-	struct borrow_ranges *b = NULL;
 	uint64_t start = clock_us();
-	int r = borrow_ranges_build(tr->pid, &tr->v.maps, &b);
+	int r = stack_checker_new(tr->pid, NULL, 0, &tr->sc);
+	if (r == 0)
+		r = borrow_ranges_set(tr->sc, tr->pid, &tr->v.maps);
 	/* Threads hold the loader's or allocator's locks only briefly: retry. */
 	if (r == 0)
-		while ((r = thread_borrow(&tr->proc, b, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
+		while ((r = thread_borrow(&tr->proc, tr->sc, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
 			usleep(10000);
-	borrow_ranges_free(b);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot borrow a thread of process %d: %s", tr->pid,
 			      ulp_strerror(r));
@@ -303,7 +303,7 @@ static int stack_checker_setup(struct trigger *tr)
 	if (r == 0)
 		r = runtime_applied_sites_foreach(&tr->proc.mem, &tr->v.rt, other_patch_site, &l);
 	if (r == 0)
-		r = l.oom ? -ENOMEM : stack_checker_new(tr->pid, l.r, l.n, &tr->sc);
+		r = l.oom ? -ENOMEM : stack_checker_set_ranges(tr->sc, l.r, l.n);
 	free(l.r);
 	free(sites);
 	return r;
@@ -322,7 +322,7 @@ static int state_check(struct trigger *tr)
 				(struct stack_finding){ .verdict = STACK_INSIDE, .tid = busy, .func = "a patch site" };
 		return r;
 	}
-	if (!tr->sc)
+	if (tr->o->no_stack_check)
 		return 0;
 	uint64_t check_us;
 	r = stack_check(tr->sc, &tr->proc, &tr->last, &check_us, &tr->rep->threads);

@@ -258,17 +258,14 @@ int stack_checker_new(pid_t pid, const struct stack_range *ranges, size_t n, str
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
 	sc->cache.fd = open(path, O_RDONLY | O_CLOEXEC);
 	sc->cache.data = malloc((size_t)CACHE_PAGES * PAGE_SIZE_4K);
-	sc->ranges = calloc(n ? n : 1, sizeof(*ranges));
 	sc->as = unw_create_addr_space(&accessors, 0);
-	if (sc->cache.fd < 0 || !sc->cache.data || !sc->ranges || !sc->as) {
+	if (sc->cache.fd < 0 || !sc->cache.data || !sc->as || stack_checker_set_ranges(sc, ranges, n) < 0) {
 		int r = sc->cache.fd < 0 ? -errno : -ENOMEM;
 		stack_checker_free(sc);
 		return r;
 	}
 	unw_set_caching_policy(sc->as, UNW_CACHE_GLOBAL);
 	tables_build(sc);
-	memcpy(sc->ranges, ranges, n * sizeof(*ranges));
-	sc->nranges = n;
 	*ret = sc;
 	return 0;
 }
@@ -372,6 +369,30 @@ static void thread_check(struct stack_checker *sc, struct thread_unwind *tu, str
 			return unreliable(f, n, at, "unwinding stopped at frame %u (libunwind error %d)", n, r);
 	}
 	unreliable(f, MAX_FRAMES, 0, "more than %u frames", MAX_FRAMES);
+}
+
+int stack_checker_set_ranges(struct stack_checker *sc, const struct stack_range *ranges, size_t n)
+{
+	struct stack_range *copy = calloc(n ? n : 1, sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, ranges, n * sizeof(*ranges));
+	free(sc->ranges);
+	sc->ranges = copy;
+	sc->nranges = n;
+	return 0;
+}
+
+int stack_check_thread(struct stack_checker *sc, pid_t tid, struct stack_finding *ret)
+{
+	struct thread_unwind *tu = thread_unwind_get(sc, tid);
+	if (!tu)
+		return -ENOMEM;
+	sc->cache.generation++; /* other threads ran since the last read */
+	checker_now = sc;
+	thread_check(sc, tu, ret);
+	checker_now = NULL;
+	return 0;
 }
 
 int stack_check(struct stack_checker *sc, struct process *p, struct stack_finding *ret, uint64_t *ret_us,

@@ -41,6 +41,12 @@ struct stack_checker;
 int stack_checker_new(pid_t pid, const struct stack_range *ranges, size_t n, struct stack_checker **ret);
 void stack_checker_free(struct stack_checker *sc);
 
+/** stack_checker_set_ranges() - check against other ranges from now on. */
+int stack_checker_set_ranges(struct stack_checker *sc, const struct stack_range *ranges, size_t n);
+
+/** stack_check_thread() - check one stopped thread (the others may run). */
+int stack_check_thread(struct stack_checker *sc, pid_t tid, struct stack_finding *ret);
+
 /**
  * stack_check() - check every live thread of @p; all of them stopped.
  * Stops at the first thread that is not consistent.
