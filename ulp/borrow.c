@@ -41,25 +41,41 @@ static void range_add(struct borrow_ranges *b, uint64_t start, uint64_t end, con
 		b->r[b->n++] = (struct stack_range){ start, end, name };
 }
 
-struct libc_scan {
-	struct borrow_ranges *b;
-	uint64_t bias;
+/*
+ * The lock holders of one C library file, as offsets from its load bias.
+ * A fleet trigger meets the same libc in every process: read its symbol
+ * table once per file (device, inode), not once per process.
+ */
+struct libc_holders {
+	uint64_t dev, inode;
+	struct borrow_ranges rel;
 };
+
+static struct libc_holders libc_memo;
 
 static bool libc_symbol(const char *name, uint64_t value, uint64_t size, bool is_func, void *data)
 {
-	struct libc_scan *scan = data;
+	struct borrow_ranges *rel = data;
 	const char *holder = is_func ? lock_holder(name) : NULL;
 	if (holder)
-		range_add(scan->b, scan->bias + value, scan->bias + value + size, holder);
+		range_add(rel, value, value + size, holder);
 	return false;
 }
 
 static void libc_ranges_add(pid_t pid, const struct remote *mem, const struct proc_map *map, struct borrow_ranges *b)
 {
-	struct libc_scan scan = { .b = b };
-	if (object_bias(mem, map, &scan.bias) == 0)
-		object_symbols_foreach(pid, map, libc_symbol, &scan);
+	uint64_t bias;
+	if (object_bias(mem, map, &bias) < 0)
+		return;
+	if (!map->inode || libc_memo.dev != map->dev || libc_memo.inode != map->inode) {
+		libc_memo = (struct libc_holders){ .dev = map->dev, .inode = map->inode };
+		if (object_symbols_foreach(pid, map, libc_symbol, &libc_memo.rel) < 0)
+			libc_memo = (struct libc_holders){ 0 };
+	}
+	for (size_t i = 0; i < libc_memo.rel.n; i++) {
+		const struct stack_range *r = &libc_memo.rel.r[i];
+		range_add(b, bias + r->start, bias + r->end, r->name);
+	}
 }
 
 int borrow_ranges_set(struct stack_checker *sc, pid_t pid, const struct proc_maps *maps)

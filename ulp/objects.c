@@ -149,14 +149,51 @@ static bool symbol_match(const char *name, uint64_t value, uint64_t size, bool i
 	return true;
 }
 
+/*
+ * A fleet trigger looks the runtime's symbol up in the same libpulp.so for
+ * every process: remember answers by file identity (device, inode).
+ */
+#define SYMBOL_CACHE 16
+
+struct symbol_memo {
+	uint64_t dev, inode;
+	const char *name; /* callers pass string constants */
+	uint64_t value;
+};
+
+static struct symbol_memo symbol_memos[SYMBOL_CACHE];
+static unsigned symbol_memo_next;
+
+static bool symbol_memo_find(const struct proc_map *map, const char *name, uint64_t *ret_value)
+{
+	for (unsigned i = 0; map->inode && i < SYMBOL_CACHE; i++) {
+		const struct symbol_memo *m = &symbol_memos[i];
+		if (m->name && m->dev == map->dev && m->inode == map->inode && strcmp(m->name, name) == 0) {
+			*ret_value = m->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void symbol_memo_add(const struct proc_map *map, const char *name, uint64_t value)
+{
+	if (map->inode)
+		symbol_memos[symbol_memo_next++ % SYMBOL_CACHE] =
+			(struct symbol_memo){ map->dev, map->inode, name, value };
+}
+
 int object_symbol(pid_t pid, const struct proc_map *map, const char *name, uint64_t *ret_value)
 {
+	if (symbol_memo_find(map, name, ret_value))
+		return 0;
 	struct symbol_query q = { .name = name };
 	int r = object_symbols_foreach(pid, map, symbol_match, &q);
 	if (r < 0)
 		return r;
 	if (!q.found)
 		return -ULP_E_SYMBOL;
+	symbol_memo_add(map, name, q.value);
 	*ret_value = q.value;
 	return 0;
 }

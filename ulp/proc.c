@@ -29,15 +29,21 @@ static int proc_open(pid_t pid, const char *what, FILE **ret_f)
 
 static int maps_line_parse(const char *line, struct proc_map *ret)
 {
-	uint64_t start, end, offset;
+	uint64_t start, end, offset, inode;
+	unsigned maj, min;
 	char perms[8];
 	int path_at = 0;
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n", &start, &end, perms, &offset, &path_at) <
-	    4)
+	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %" SCNu64 " %n", &start, &end, perms, &offset,
+		   &maj, &min, &inode, &path_at) < 7)
 		return -EINVAL;
 	const char *path = line + path_at;
 	size_t len = strcspn(path, "\n");
-	*ret = (struct proc_map){ .start = start, .end = end, .offset = offset, .exec = perms[2] == 'x' };
+	*ret = (struct proc_map){ .start = start,
+				  .end = end,
+				  .offset = offset,
+				  .dev = (uint64_t)maj << 32 | min,
+				  .inode = inode,
+				  .exec = perms[2] == 'x' };
 	ret->path = strndup(path, len);
 	return ret->path ? 0 : -ENOMEM;
 }

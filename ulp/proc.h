@@ -10,6 +10,7 @@
 
 struct proc_map {
 	uint64_t start, end, offset;
+	uint64_t dev, inode; /* the file's identity (0 for anonymous mappings) */
 	bool exec;
 	char *path; /* "" for anonymous mappings */
 };
