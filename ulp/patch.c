@@ -158,7 +158,7 @@ static int trigger_load(struct trigger *tr)
 {
 	struct thread *t = NULL;
 	uint64_t start = clock_us();
-	int r = stack_checker_new(tr->pid, NULL, 0, &tr->sc);
+	int r = stack_checker_new(tr->pid, &tr->v.maps, &tr->sc);
 	if (r == 0)
 		r = borrow_ranges_set(tr->sc, tr->pid, &tr->v.maps);
 	/* Threads hold the loader's or allocator's locks only briefly: retry. */
@@ -302,6 +302,9 @@ static int stack_checker_setup(struct trigger *tr)
 	}
 	if (r == 0)
 		r = runtime_applied_sites_foreach(&tr->proc.mem, &tr->v.rt, other_patch_site, &l);
+	/* The patch object was loaded after the checker read the mappings. */
+	if (r == 0)
+		r = stack_checker_reload(tr->sc);
 	if (r == 0)
 		r = l.oom ? -ENOMEM : stack_checker_set_ranges(tr->sc, l.r, l.n);
 	free(l.r);

@@ -229,25 +229,34 @@ static int table_of(const struct remote *mem, const struct proc_map *map, unw_dy
 	return 0;
 }
 
-static void tables_build(struct stack_checker *sc)
+static void tables_build(struct stack_checker *sc, const struct proc_maps *maps)
 {
-	struct proc_maps maps = PROC_MAPS_INIT;
 	struct remote mem = REMOTE_INIT;
-	if (proc_maps_read(sc->pid, &maps) == 0 && remote_open(sc->pid, &mem) == 0)
-		sc->tables = calloc(maps.n, sizeof(*sc->tables));
-	for (size_t i = 0; sc->tables && i < maps.n; i++) {
-		const struct proc_map *m = &maps.maps[i];
+	free(sc->tables);
+	sc->ntables = 0;
+	sc->tables = remote_open(sc->pid, &mem) == 0 ? calloc(maps->n ? maps->n : 1, sizeof(*sc->tables)) : NULL;
+	for (size_t i = 0; sc->tables && i < maps->n; i++) {
+		const struct proc_map *m = &maps->maps[i];
 		if (m->offset == 0 && (m->path[0] == '/' || strcmp(m->path, "[vdso]") == 0) &&
 		    table_of(&mem, m, &sc->tables[sc->ntables].di) == 0)
 			sc->ntables++;
 	}
 	remote_close(&mem);
+}
+
+int stack_checker_reload(struct stack_checker *sc)
+{
+	struct proc_maps maps = PROC_MAPS_INIT;
+	int r = proc_maps_read(sc->pid, &maps);
+	if (r == 0)
+		tables_build(sc, &maps);
 	proc_maps_release(&maps);
+	return r;
 }
 
 /* --- the checker --- */
 
-int stack_checker_new(pid_t pid, const struct stack_range *ranges, size_t n, struct stack_checker **ret)
+int stack_checker_new(pid_t pid, const struct proc_maps *maps, struct stack_checker **ret)
 {
 	char path[64];
 	struct stack_checker *sc = calloc(1, sizeof(*sc));
@@ -259,13 +268,13 @@ int stack_checker_new(pid_t pid, const struct stack_range *ranges, size_t n, str
 	sc->cache.fd = open(path, O_RDONLY | O_CLOEXEC);
 	sc->cache.data = malloc((size_t)CACHE_PAGES * PAGE_SIZE_4K);
 	sc->as = unw_create_addr_space(&accessors, 0);
-	if (sc->cache.fd < 0 || !sc->cache.data || !sc->as || stack_checker_set_ranges(sc, ranges, n) < 0) {
+	if (sc->cache.fd < 0 || !sc->cache.data || !sc->as || stack_checker_set_ranges(sc, NULL, 0) < 0) {
 		int r = sc->cache.fd < 0 ? -errno : -ENOMEM;
 		stack_checker_free(sc);
 		return r;
 	}
 	unw_set_caching_policy(sc->as, UNW_CACHE_GLOBAL);
-	tables_build(sc);
+	tables_build(sc, maps);
 	*ret = sc;
 	return 0;
 }
@@ -376,7 +385,8 @@ int stack_checker_set_ranges(struct stack_checker *sc, const struct stack_range 
 	struct stack_range *copy = calloc(n ? n : 1, sizeof(*copy));
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, ranges, n * sizeof(*ranges));
+	if (n)
+		memcpy(copy, ranges, n * sizeof(*ranges));
 	free(sc->ranges);
 	sc->ranges = copy;
 	sc->nranges = n;

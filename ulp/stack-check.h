@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "ulp/attach.h"
+#include "ulp/proc.h"
 
 struct stack_range {
 	uint64_t start, end; /* [start, end) */
@@ -38,7 +39,14 @@ struct stack_finding {
 
 struct stack_checker;
 
-int stack_checker_new(pid_t pid, const struct stack_range *ranges, size_t n, struct stack_checker **ret);
+/**
+ * stack_checker_new() - a checker for @pid, with no ranges yet; @maps are
+ * the process's mappings, whose unwind tables it reads from memory.
+ */
+int stack_checker_new(pid_t pid, const struct proc_maps *maps, struct stack_checker **ret);
+
+/** stack_checker_reload() - read the mappings again (objects were loaded). */
+int stack_checker_reload(struct stack_checker *sc);
 void stack_checker_free(struct stack_checker *sc);
 
 /** stack_checker_set_ranges() - check against other ranges from now on. */
