@@ -12,11 +12,16 @@
 #include "libpulp/ulp-errors.h"
 #include "ulp/commands.h"
 #include "ulp/discover.h"
+#include "ulp/fleet.h"
 #include "ulp/log.h"
 #include "ulp/patch.h"
 #include "ulp/proc.h"
 
 #define DEFAULT_TIMEOUT_S 10
+/* Processes patched at once: enough to overlap targets' runtime calls
+ * with the controller's work on others on a small machine. */
+#define DEFAULT_JOBS 8
+#define MAX_JOBS     256
 
 struct tally {
 	unsigned patched, skipped, failed, inconsistent;
@@ -82,13 +87,16 @@ int cmd_trigger(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "check-stack", no_argument, NULL, 'c' },
 		{ "no-stack-check", no_argument, NULL, 'N' },
+		{ "jobs", required_argument, NULL, 'j' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trigger_opts o = { .timeout_ms = DEFAULT_TIMEOUT_S * 1000 };
 	const char *spec = NULL;
+	unsigned jobs = DEFAULT_JOBS;
+	char *end;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "p:c" COMMON_SHORTOPTS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:cj:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			spec = optarg;
@@ -106,6 +114,13 @@ int cmd_trigger(int argc, char **argv)
 			break;
 		case 'N':
 			o.no_stack_check = true;
+			break;
+		case 'j':
+			jobs = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || jobs < 1 || jobs > MAX_JOBS) {
+				log_error("invalid --jobs '%s': give 1 to %d", optarg, MAX_JOBS);
+				return EXIT_USAGE;
+			}
 			break;
 		default: {
 			int r = common_option(opt, "trigger");
@@ -139,17 +154,25 @@ int cmd_trigger(int argc, char **argv)
 
 	struct tally t = { 0 };
 	bool named = discover_is_pid(spec);
+	struct trigger_report *reps = calloc(n ? n : 1, sizeof(*reps));
+	if (!reps) {
+		log_error_errno(-ENOMEM, "cannot patch %zu processes", n);
+		free(pids);
+		patch_file_release(&pf);
+		return EXIT_FAILED;
+	}
+	fleet_trigger(pids, n, &pf, &o, jobs, reps);
 	for (size_t i = 0; i < n; i++) {
-		struct trigger_report rep;
-		patch_trigger(pids[i], &pf, &o, &rep);
 		/* A process found by its name or its runtime may exit before or
 		 * during its turn: it is gone, which is not a failure. */
-		if (!named && rep.outcome == OUTCOME_FAILED && (rep.code == -ESRCH || rep.code == -ULP_E_EXITED)) {
+		if (!named && reps[i].outcome == OUTCOME_FAILED &&
+		    (reps[i].code == -ESRCH || reps[i].code == -ULP_E_EXITED)) {
 			log_debug("pid %d exited before it could be patched", pids[i]);
 			continue;
 		}
-		report_print(pids[i], &pf, o.revert, &rep, &t);
+		report_print(pids[i], &pf, o.revert, &reps[i], &t);
 	}
+	free(reps);
 	printf("Processes patched: %u, Skipped: %u, Failed: %u.\n", t.patched, t.skipped, t.failed);
 	free(pids);
 	patch_file_release(&pf);
