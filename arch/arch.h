@@ -136,6 +136,19 @@ int arch_call_setup(const struct arch_regs *saved, struct arch_regs *call, uint6
 /** arch_call_scratch_sp() - lowest safe stack address below @saved's red zone. */
 uint64_t arch_call_scratch_sp(const struct arch_regs *saved);
 
+/**
+ * arch_breakpoint() - the trap instruction planted where a thread let run
+ * alone must stop; returns its length (at most ARCH_BREAKPOINT_MAX).
+ * arch_breakpoint_hit_ip() is the instruction pointer a thread reports
+ * after executing it at @addr.
+ */
+#define ARCH_BREAKPOINT_MAX 4
+size_t arch_breakpoint(uint8_t *insn);
+uint64_t arch_breakpoint_hit_ip(uint64_t addr);
+
+/** arch_thread_set_ip() - move a stopped thread's instruction pointer. */
+int arch_thread_set_ip(pid_t tid, uint64_t ip);
+
 /** arch_call_trap_ip() - the instruction pointer reported when the stub traps. */
 uint64_t arch_call_trap_ip(uint64_t stub);
 

@@ -20,6 +20,26 @@ uint64_t clock_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static int boost_saved_policy = -1;
+static struct sched_param boost_saved_param;
+
+void controller_boost(void)
+{
+	struct sched_param fifo = { .sched_priority = 1 };
+	int policy = sched_getscheduler(0);
+	if (policy < 0 || sched_getparam(0, &boost_saved_param) < 0)
+		return;
+	if (sched_setscheduler(0, SCHED_FIFO, &fifo) == 0)
+		boost_saved_policy = policy;
+}
+
+void controller_unboost(void)
+{
+	if (boost_saved_policy >= 0)
+		sched_setscheduler(0, boost_saved_policy, &boost_saved_param);
+	boost_saved_policy = -1;
+}
+
 struct thread *process_thread(struct process *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
@@ -166,6 +186,11 @@ static int thread_interrupt(struct thread *t)
 	}
 	t->interrupted = true;
 	return 0;
+}
+
+int thread_wait_event(struct process *p, struct thread *t, int timeout_ms, int *ret_status)
+{
+	return thread_wait(p, t, timeout_ms, ret_status);
 }
 
 int thread_stop(struct process *p, struct thread *t, int timeout_ms)

@@ -55,6 +55,7 @@ size_t process_live_threads(const struct process *p);
  * returns its wait status in @ret_status.
  */
 int thread_stop(struct process *p, struct thread *t, int timeout_ms);
+int thread_wait_event(struct process *p, struct thread *t, int timeout_ms, int *ret_status);
 int thread_resume(struct process *p, struct thread *t);
 
 /**
@@ -66,5 +67,14 @@ int thread_resume(struct process *p, struct thread *t);
 int process_service(struct process *p, pid_t want, int *ret_status);
 
 uint64_t clock_us(void);
+
+/**
+ * controller_boost() / controller_unboost() - run the controller with a
+ * real-time priority while the target is stopped, so that the first
+ * threads it lets go cannot preempt it before it has let go the rest.
+ * Best effort: without the privilege nothing changes.
+ */
+void controller_boost(void);
+void controller_unboost(void);
 
 #endif

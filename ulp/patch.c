@@ -24,11 +24,16 @@
 #include "ulp/log.h"
 #include "ulp/objects.h"
 #include "ulp/patch.h"
+#include "ulp/run-out.h"
 #include "ulp/runtime.h"
 #include "ulp/stack-check.h"
 
 #define BACKOFF_START_US 1000
 #define BACKOFF_MAX_US	 100000
+/* Threads let run out of replaced functions per stop, and how long each:
+ * long enough for a function to return, short against the pause. */
+#define RUN_OUT_MAX 8
+#define RUN_OUT_MS  2
 
 int patch_file_open(const char *path, struct patch_file *ret_pf)
 {
@@ -312,9 +317,9 @@ static int stack_checker_setup(struct trigger *tr)
 	return r;
 }
 
-/* With every thread stopped: may the switch happen now?  Return 0 if so,
- * 1 if not (the reason in tr->last), or a negative code. */
-static int state_check(struct trigger *tr)
+/* With every thread stopped: one look.  Return 0 if the switch may
+ * happen now, 1 if not (the reason in tr->last), or a negative code. */
+static int state_look(struct trigger *tr)
 {
 	pid_t busy = 0;
 	uint64_t busy_ip = 0;
@@ -331,27 +336,51 @@ static int state_check(struct trigger *tr)
 	r = stack_check(tr->sc, &tr->proc, &tr->last, &check_us, &tr->rep->threads);
 	if (r < 0)
 		return r;
-	if (tr->last.verdict == STACK_CONSISTENT)
-		return 0;
-	log_debug("pid %d: thread %d %s %s at frame %u; retrying", tr->pid, tr->last.tid,
-		  tr->last.verdict == STACK_INSIDE ? "is inside" : "has an unreliable stack:",
-		  tr->last.verdict == STACK_INSIDE ? tr->last.func : tr->last.why, tr->last.frame);
-	return 1;
+	return tr->last.verdict == STACK_CONSISTENT ? 0 : 1;
+}
+
+/*
+ * With every thread stopped: may the switch happen now?  A thread inside
+ * a replaced function is let run alone out of it (run-out.c), a few times
+ * at most, before the answer is "not now".
+ */
+static int state_check(struct trigger *tr)
+{
+	int r = state_look(tr);
+	for (unsigned n = 0; r == 1 && n < RUN_OUT_MAX; n++) {
+		struct thread *t = process_thread(&tr->proc, tr->last.tid);
+		if (tr->last.verdict != STACK_INSIDE || !tr->last.return_to || !t)
+			break;
+		log_debug("pid %d: thread %d is inside %s; letting it run out alone", tr->pid, t->tid, tr->last.func);
+		r = thread_run_out(&tr->proc, t, tr->last.return_to, RUN_OUT_MS);
+		if (r < 0)
+			return r;
+		r = r == 1 ? state_look(tr) : 1;
+	}
+	if (r == 1)
+		log_debug("pid %d: thread %d %s %s at frame %u; retrying", tr->pid, tr->last.tid,
+			  tr->last.verdict == STACK_INSIDE ? "is inside" : "has an unreliable stack:",
+			  tr->last.verdict == STACK_INSIDE ? tr->last.func : tr->last.why, tr->last.frame);
+	return r;
 }
 
 /* One stop: check, and switch if the state allows.  Return 1 to retry. */
 static int activate_once(struct trigger *tr)
 {
 	struct trigger_report *rep = tr->rep;
-	uint64_t t0 = clock_us(), t1, t2, t3;
 	bool partial = false;
+	uint64_t t0 = clock_us(), t1, t2, t3;
 	int r = process_stop(&tr->proc, 1000);
+	/* Stopping needs the target's threads to run (to reach their stop);
+	 * from here on only the controller does, until the last is released. */
+	controller_boost();
 	t1 = clock_us();
 	if (r == 0)
 		r = state_check(tr);
 	t2 = clock_us();
 	if (r == 1) {
 		process_resume(&tr->proc);
+		controller_unboost();
 		return 1;
 	}
 	if (r == 0)
@@ -360,6 +389,7 @@ static int activate_once(struct trigger *tr)
 	/* Detaching resumes every thread: this is where the pause ends. */
 	process_detach(&tr->proc);
 	rep->pause_us = clock_us() - t0;
+	controller_unboost();
 	rep->stop_us = t1 - t0;
 	rep->check_us = t2 - t1;
 	rep->write_us = t3 - t2;

@@ -339,6 +339,28 @@ __attribute__((format(printf, 4, 5))) static void unreliable(struct stack_findin
 }
 
 /*
+ * A walk that cannot go on: a thread already found inside a range is
+ * reported as inside (where it returns to is unknown); otherwise the
+ * stack is not reliable.
+ */
+__attribute__((format(printf, 5, 6))) static void thread_verdict(struct stack_finding *f,
+								 const struct stack_finding *inside, unsigned frame,
+								 uint64_t ip, const char *fmt, ...)
+{
+	char why[sizeof(f->why)];
+	va_list ap;
+	if (inside->verdict == STACK_INSIDE) {
+		*f = *inside;
+		f->return_to = 0;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	unreliable(f, frame, ip, "%s", why);
+}
+
+/*
  * Walk one stopped thread.  Frame 0's address, and the address of a frame
  * a signal interrupted, are exact; other frames hold return addresses,
  * which point after the call: the call itself is at ip - 1.
@@ -350,34 +372,45 @@ static void thread_check(struct stack_checker *sc, struct thread_unwind *tu, str
 	int r = unw_init_remote(&c, sc->as, tu->upt);
 	if (r < 0)
 		return unreliable(f, 0, 0, "cannot start unwinding (libunwind error %d)", r);
-	bool exact = true;
+	bool exact = true, in_prev = false;
+	/* The innermost frame inside a range names the culprit; the walk goes
+	 * on to find where the outermost such frame returns to. */
+	struct stack_finding inside = { .verdict = STACK_CONSISTENT };
 	for (unsigned n = 0; n < MAX_FRAMES; n++) {
 		unw_word_t ip;
 		unw_proc_info_t pi;
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0)
-			return unreliable(f, n, 0, "cannot read the address of frame %u", n);
+			return thread_verdict(f, &inside, n, 0, "cannot read the address of frame %u", n);
 		uint64_t at = exact ? ip : ip - 1;
 		const struct stack_range *in = range_find(sc, at);
-		if (in) {
-			*f = (struct stack_finding){
+		if (in && inside.verdict == STACK_CONSISTENT)
+			inside = (struct stack_finding){
 				.verdict = STACK_INSIDE, .tid = tu->tid, .ip = at, .frame = n, .func = in->name
 			};
-			return;
-		}
+		if (!in && in_prev)
+			inside.return_to = ip;
+		else if (in)
+			inside.return_to = 0;
+		in_prev = in != NULL;
 		/* Look the call site up in the tables directly: unw_get_proc_info()
 		 * on x86_64 invents a one-byte entry when there is no FDE, and
 		 * unw_step() then guesses from the frame pointer and may end the
 		 * walk early, which would read as a complete stack. */
 		if (unw_get_proc_info_by_ip(sc->as, at, &pi, tu->upt) < 0)
-			return unreliable(f, n, at, "no unwind information for frame %u", n);
+			return thread_verdict(f, &inside, n, at, "no unwind information for frame %u", n);
 		exact = unw_is_signal_frame(&c) > 0;
 		r = unw_step(&c);
-		if (r == 0)
-			return; /* the outermost frame: the whole stack was seen */
+		if (r == 0) {
+			/* the outermost frame: the whole stack was seen */
+			if (inside.verdict == STACK_INSIDE)
+				*f = inside;
+			return;
+		}
 		if (r < 0)
-			return unreliable(f, n, at, "unwinding stopped at frame %u (libunwind error %d)", n, r);
+			return thread_verdict(f, &inside, n, at, "unwinding stopped at frame %u (libunwind error %d)",
+					      n, r);
 	}
-	unreliable(f, MAX_FRAMES, 0, "more than %u frames", MAX_FRAMES);
+	thread_verdict(f, &inside, MAX_FRAMES, 0, "more than %u frames", MAX_FRAMES);
 }
 
 int stack_checker_set_ranges(struct stack_checker *sc, const struct stack_range *ranges, size_t n)

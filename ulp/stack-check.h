@@ -34,7 +34,11 @@ struct stack_finding {
 	uint64_t ip;	  /* the frame's code address */
 	unsigned frame;	  /* 0 = innermost */
 	const char *func; /* STACK_INSIDE: the range's name */
-	char why[160];	  /* STACK_UNRELIABLE: what was doubtful */
+	/* STACK_INSIDE: where the thread returns to once it leaves the
+	 * outermost frame inside a range (0 if unknown): running it alone up
+	 * to there takes it out of every range. */
+	uint64_t return_to;
+	char why[160]; /* STACK_UNRELIABLE: what was doubtful */
 };
 
 struct stack_checker;

@@ -135,3 +135,21 @@ uint64_t arch_call_result(const struct arch_regs *after)
 {
 	return after->gp.rax;
 }
+
+size_t arch_breakpoint(uint8_t *insn)
+{
+	insn[0] = 0xcc; /* int3 */
+	return 1;
+}
+
+uint64_t arch_breakpoint_hit_ip(uint64_t addr)
+{
+	return addr + 1;
+}
+
+int arch_thread_set_ip(pid_t tid, uint64_t ip)
+{
+	if (ptrace(PTRACE_POKEUSER, tid, (void *)offsetof(struct user_regs_struct, rip), (void *)ip) < 0)
+		return -errno;
+	return 0;
+}
