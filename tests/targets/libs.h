@@ -85,6 +85,12 @@ struct spin_ctl {
 #define SPIN_NEW 22
 int spin_until(struct spin_ctl *c);
 
+/* libbusy.so: busy_for(n) loops n times in its own body; returns
+ * BUSY_OLD, patched: BUSY_NEW */
+#define BUSY_OLD 31
+#define BUSY_NEW 62
+int busy_for(unsigned iterations);
+
 /* libdeep.so: deep_outer(n, fd) = deep_rec(n, fd), patched: + 100000;
  * deep_rec(n, fd) = n + b, n + 1 frames deep, blocking at the bottom;
  * patched: n + b + 5000; deep_value(n) = n + 1, patched: n + 50 */
