@@ -121,7 +121,7 @@ static bool is_hex(const char *s)
 static int line_reference(struct parser *p, char *text)
 {
 	char *body = text + 1 + (text[1] == '%');
-	char *field[5];
+	char *field[5] = { 0 };
 	int n = 0;
 	for (char *s = body, *colon; n < 5; s = colon + 1) {
 		field[n++] = s;
