@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -145,30 +146,56 @@ static int thread_note_status(struct thread *t, int status)
 	return 1;
 }
 
-/* Wait, bounded, for @t's next state change; polls because waitpid() has
- * no timeout and a thread may never stop (it may be exiting). */
+static void alarm_wake(int sig)
+{
+	(void)sig; /* only to make a blocking waitpid() return EINTR */
+}
+
+/*
+ * Block in waitpid() for @tid, at most @timeout_us: a timer signal whose
+ * handler does nothing interrupts the wait (no SA_RESTART).  Blocking
+ * instead of polling wakes the controller the moment the thread stops.
+ */
+static pid_t waitpid_bounded(pid_t tid, int *status, uint64_t timeout_us)
+{
+	struct sigaction sa = { .sa_handler = alarm_wake }, old_sa;
+	struct itimerval it = { .it_value = { .tv_sec = (time_t)(timeout_us / 1000000),
+					      .tv_usec = (suseconds_t)(timeout_us % 1000000) } };
+	struct itimerval off = { 0 };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old_sa);
+	setitimer(ITIMER_REAL, &it, NULL);
+	pid_t w = waitpid(tid, status, __WALL);
+	int saved = errno;
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old_sa, NULL);
+	errno = saved;
+	return w;
+}
+
+/* Wait, bounded, for @t's next state change (a stop or its exit). */
 static int thread_wait(struct process *p, struct thread *t, int timeout_ms, int *ret_status)
 {
 	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
-	for (unsigned spin = 0;; spin++) {
+	(void)p;
+	for (;;) {
 		int status;
+		uint64_t now = clock_us();
+		/* Usually the thread has stopped already: no timer for that. */
 		pid_t w = waitpid(t->tid, &status, __WALL | WNOHANG);
+		if (w == 0)
+			w = now < deadline ? waitpid_bounded(t->tid, &status, deadline - now) : -1;
 		if (w == t->tid) {
 			*ret_status = status;
 			return 0;
 		}
-		if (w < 0 && errno != EINTR) {
+		if (w < 0 && errno != EINTR && now < deadline) {
 			t->gone = true;
 			return -ESRCH;
 		}
-		if (clock_us() > deadline)
+		if (clock_us() >= deadline)
 			return -ULP_E_TIMEOUT;
-		if (spin < 200)
-			sched_yield();
-		else
-			usleep(spin < 1000 ? 50 : 500);
 	}
-	(void)p;
 }
 
 /* Ask a running thread to stop, once: a second interrupt would stay
@@ -283,8 +310,13 @@ int process_service(struct process *p, pid_t want, int *ret_status)
 void process_detach(struct process *p)
 {
 	/* PTRACE_DETACH needs a stopped tracee; stop what runs, then let go,
-	 * handing each thread the signal it was stopped with. */
-	if (p->nthreads)
+	 * handing each thread the signal it was stopped with.  With every
+	 * thread already stopped none can have been created since: no need
+	 * to list them again (that listing would lengthen the pause). */
+	bool all_stopped = true;
+	for (size_t i = 0; i < p->nthreads; i++)
+		all_stopped &= p->threads[i].stopped || p->threads[i].gone;
+	if (p->nthreads && !all_stopped)
 		process_stop(p, 1000);
 	for (size_t i = 0; i < p->nthreads; i++) {
 		struct thread *t = &p->threads[i];
