@@ -82,7 +82,7 @@ __attribute__((constructor)) static void runtime_init(void)
 	ulp_runtime.fn_prepare = addr_of((const void *)runtime_prepare);
 	ulp_runtime.msgq = addr_of(&ulp_msgq);
 	ulp_runtime.enabled = !optout_disabled();
-	msg_log("runtime ready in pid %d%s", (int)getpid(), ulp_runtime.enabled ? "" : " (live patching disabled)");
+	msg_log_ready((uint64_t)getpid(), ulp_runtime.enabled ? "" : " (live patching disabled)");
 	/* The magic last: a controller that sees it sees everything above. */
 	__atomic_store_n(&ulp_runtime.magic, ULP_RUNTIME_MAGIC, __ATOMIC_RELEASE);
 }
