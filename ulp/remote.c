@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "ulp/remote.h"
@@ -72,5 +73,35 @@ int remote_read_string(const struct remote *r, uint64_t addr, char *buf, size_t 
 		done += chunk;
 	}
 	buf[len - 1] = '\0';
+	return 0;
+}
+
+#define SPANS_PER_CALL 1024 /* IOV_MAX */
+
+static int spans_vm_read(pid_t pid, const struct remote_span *spans, size_t n)
+{
+	struct iovec local[SPANS_PER_CALL], remote[SPANS_PER_CALL];
+	size_t want = 0;
+	for (size_t i = 0; i < n; i++) {
+		local[i] = (struct iovec){ spans[i].buf, spans[i].len };
+		remote[i] = (struct iovec){ (void *)(uintptr_t)spans[i].addr, spans[i].len };
+		want += spans[i].len;
+	}
+	ssize_t got = process_vm_readv(pid, local, n, remote, n, 0);
+	return got == (ssize_t)want ? 0 : -EIO;
+}
+
+int remote_read_spans(const struct remote *r, const struct remote_span *spans, size_t n)
+{
+	for (size_t done = 0; done < n;) {
+		size_t k = n - done < SPANS_PER_CALL ? n - done : SPANS_PER_CALL;
+		if (spans_vm_read(r->pid, spans + done, k) < 0)
+			for (size_t i = done; i < done + k; i++) {
+				int ret = remote_read(r, spans[i].addr, spans[i].buf, spans[i].len);
+				if (ret < 0)
+					return ret;
+			}
+		done += k;
+	}
 	return 0;
 }

@@ -25,6 +25,19 @@ int remote_open(pid_t pid, struct remote *ret_r);
 void remote_close(struct remote *r);
 int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len);
 int remote_write(const struct remote *r, uint64_t addr, const void *buf, size_t len);
+/* A piece of remote memory and where its copy goes. */
+struct remote_span {
+	uint64_t addr;
+	void *buf;
+	size_t len;
+};
+
+/**
+ * remote_read_spans() - read many small pieces with few system calls
+ * (process_vm_readv, falling back to one pread each).
+ */
+int remote_read_spans(const struct remote *r, const struct remote_span *spans, size_t n);
+
 /* remote_read_string() - a NUL-terminated string of at most @len - 1 bytes. */
 int remote_read_string(const struct remote *r, uint64_t addr, char *buf, size_t len);
 
