@@ -146,6 +146,12 @@ uint64_t arch_call_scratch_sp(const struct arch_regs *saved);
 size_t arch_breakpoint(uint8_t *insn);
 uint64_t arch_breakpoint_hit_ip(uint64_t addr);
 
+/**
+ * arch_thread_in_syscall() - whether the stopped thread was stopped while
+ * blocked in a system call (which restarts when it resumes).
+ */
+bool arch_thread_in_syscall(pid_t tid);
+
 /** arch_thread_set_ip() - move a stopped thread's instruction pointer. */
 int arch_thread_set_ip(pid_t tid, uint64_t ip);
 

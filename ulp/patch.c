@@ -360,11 +360,14 @@ static int state_check(struct trigger *tr)
 		struct thread *t = process_thread(&tr->proc, tr->last.tid);
 		if (tr->last.verdict != STACK_INSIDE || !tr->last.return_to || !t)
 			break;
-		log_debug("pid %d: thread %d is inside %s; letting it run out alone", tr->pid, t->tid, tr->last.func);
-		r = thread_run_out(&tr->proc, t, tr->last.return_to, RUN_OUT_MS);
+		r = thread_run_out(&tr->proc, t, tr->last.return_to, tr->last.func, RUN_OUT_MS);
 		if (r < 0)
 			return r;
-		r = r == 1 ? state_look(tr) : 1;
+		if (r == 0) { /* it did not come out: the pause must not grow */
+			r = 1;
+			break;
+		}
+		r = state_look(tr);
 	}
 	if (r == 1)
 		log_debug("pid %d: thread %d %s %s at frame %u; retrying", tr->pid, tr->last.tid,

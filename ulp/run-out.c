@@ -17,6 +17,7 @@
 
 #include "arch/arch.h"
 #include "libpulp/ulp-errors.h"
+#include "ulp/log.h"
 #include "ulp/run-out.h"
 
 /* Stopped with the breakpoint's trap: put it back before the trap. */
@@ -66,7 +67,7 @@ static int run_abandon(struct process *p, struct thread *t, uint64_t return_to)
 	return stop_classify(t, status, return_to);
 }
 
-int thread_run_out(struct process *p, struct thread *t, uint64_t return_to, int timeout_ms)
+int thread_run_out(struct process *p, struct thread *t, uint64_t return_to, const char *what, int timeout_ms)
 {
 	uint8_t orig[ARCH_BREAKPOINT_MAX], bp[ARCH_BREAKPOINT_MAX];
 	size_t len = arch_breakpoint(bp);
@@ -74,6 +75,11 @@ int thread_run_out(struct process *p, struct thread *t, uint64_t return_to, int 
 
 	if (!t->stopped || t->sig)
 		return 0; /* a signal waits to be delivered first: not now */
+	/* Blocked in a system call: it will not come out in milliseconds, and
+	 * every other thread would wait for nothing. */
+	if (arch_thread_in_syscall(t->tid))
+		return 0;
+	log_debug("pid %d: thread %d is inside %s; letting it run out alone", p->pid, t->tid, what);
 	r = remote_read(&p->mem, return_to, orig, len);
 	if (r == 0)
 		r = remote_write(&p->mem, return_to, bp, len);

@@ -153,3 +153,15 @@ int arch_thread_set_ip(pid_t tid, uint64_t ip)
 		return -errno;
 	return 0;
 }
+
+/* Interrupted system calls report -ERESTARTSYS .. -ERESTART_RESTARTBLOCK. */
+#define ERESTART_FIRST 512
+#define ERESTART_LAST  516
+
+bool arch_thread_in_syscall(pid_t tid)
+{
+	errno = 0;
+	long nr = ptrace(PTRACE_PEEKUSER, tid, (void *)offsetof(struct user_regs_struct, orig_rax), NULL);
+	long ret = ptrace(PTRACE_PEEKUSER, tid, (void *)offsetof(struct user_regs_struct, rax), NULL);
+	return errno == 0 && nr >= 0 && ret <= -ERESTART_FIRST && ret >= -ERESTART_LAST;
+}
