@@ -52,6 +52,11 @@ void msg_log_ready(uint64_t pid, const char *suffix)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	line[n++] = '[';
 	n += fmt_u64(line + n, (uint64_t)ts.tv_sec);
+	uint64_t ms = (uint64_t)ts.tv_nsec / 1000000u; /* ".mmm", as msg_log() writes it */
+	line[n++] = '.';
+	line[n++] = (char)('0' + ms / 100);
+	line[n++] = (char)('0' + ms / 10 % 10);
+	line[n++] = (char)('0' + ms % 10);
 	memcpy(line + n, ready, sizeof(ready) - 1);
 	n += sizeof(ready) - 1;
 	n += fmt_u64(line + n, pid);
