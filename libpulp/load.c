@@ -20,8 +20,6 @@
 
 #include "libpulp/internal.h"
 
-#define NOTE_ALIGN(x) (((x) + 3u) & ~3u)
-
 /* The object a container targets, as found among the loaded ones. */
 struct target_match {
 	const struct container *c;
@@ -65,23 +63,9 @@ static bool object_buildid(const struct dl_phdr_info *info, const uint8_t **ret_
 {
 	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type != PT_NOTE)
-			continue;
-		const uint8_t *p = ptr_of(info->dlpi_addr + ph->p_vaddr);
-		const uint8_t *end = p + ph->p_memsz;
-		while (p + sizeof(ElfW(Nhdr)) <= end) {
-			const ElfW(Nhdr) *n = (const void *)p;
-			const uint8_t *name = p + sizeof(*n);
-			const uint8_t *desc = name + NOTE_ALIGN(n->n_namesz);
-			if (desc + n->n_descsz > end)
-				break;
-			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
-				*ret_id = desc;
-				*ret_len = n->n_descsz;
-				return true;
-			}
-			p = desc + NOTE_ALIGN(n->n_descsz);
-		}
+		if (ph->p_type == PT_NOTE &&
+		    container_notes_buildid(ptr_of(info->dlpi_addr + ph->p_vaddr), ph->p_memsz, ret_id, ret_len) == 0)
+			return true;
 	}
 	return false;
 }

@@ -803,3 +803,24 @@ bool container_target_matches(const char *target_name, const char *path)
 	size_t n = strlen(target_name);
 	return strncmp(base, target_name, n) == 0 && (base[n] == '\0' || base[n] == '.');
 }
+
+#define NOTE_ALIGN(x) (((x) + 3u) & ~(size_t)3u)
+
+int container_notes_buildid(const uint8_t *notes, size_t len, const uint8_t **ret_id, uint32_t *ret_len)
+{
+	size_t off = 0;
+	while (off + sizeof(Elf64_Nhdr) <= len) {
+		Elf64_Nhdr n;
+		memcpy(&n, notes + off, sizeof(n));
+		size_t name = off + sizeof(n), desc = name + NOTE_ALIGN(n.n_namesz);
+		if (desc > len || n.n_descsz > len - desc)
+			break;
+		if (n.n_type == NT_GNU_BUILD_ID && n.n_namesz == 4 && memcmp(notes + name, "GNU", 4) == 0) {
+			*ret_id = notes + desc;
+			*ret_len = n.n_descsz;
+			return 0;
+		}
+		off = desc + NOTE_ALIGN(n.n_descsz);
+	}
+	return -ENOENT;
+}

@@ -126,6 +126,15 @@ int container_write(const char *patch_so, const char *out, const struct containe
  */
 bool container_target_matches(const char *target_name, const char *path);
 
+/**
+ * container_notes_buildid() - the GNU build-id among the ELF notes in
+ * @notes (the bytes of a PT_NOTE segment, as mapped or as in the file).
+ * The runtime and the controller both read it from target memory, the way
+ * a loaded object carries it.  Return: 0 with @ret_id pointing into
+ * @notes, or -ENOENT.
+ */
+int container_notes_buildid(const uint8_t *notes, size_t len, const uint8_t **ret_id, uint32_t *ret_len);
+
 /** container_id_hex() - the patch id (digest) as 64 hex digits + NUL. */
 void container_id_hex(const uint8_t digest[ULP_DIGEST_LEN], char out[2 * ULP_DIGEST_LEN + 1]);
 

@@ -10,10 +10,9 @@
 #include "packer/container.h"
 #include "ulp/objects.h"
 
-#define PAGE_MASK_4K  (~(uint64_t)0xfff)
-#define PHDR_MAX      OBJECT_PHDR_MAX
-#define NOTE_MAX      4096
-#define NOTE_ALIGN(x) (((x) + 3u) & ~3u)
+#define PAGE_MASK_4K (~(uint64_t)0xfff)
+#define PHDR_MAX     OBJECT_PHDR_MAX
+#define NOTE_MAX     4096
 
 static int phdrs_read(const struct remote *mem, const struct proc_map *map, Elf64_Phdr *ph, unsigned *ret_n)
 {
@@ -53,26 +52,6 @@ int object_bias(const struct remote *mem, const struct proc_map *map, uint64_t *
 	return object_phdrs(mem, map, ph, &n, ret_bias);
 }
 
-static int note_find_buildid(const uint8_t *p, size_t len, uint8_t *buf, size_t *ret_len)
-{
-	size_t off = 0;
-	while (off + sizeof(Elf64_Nhdr) <= len) {
-		const Elf64_Nhdr *n = (const void *)(p + off);
-		size_t name = off + sizeof(*n), desc = name + NOTE_ALIGN(n->n_namesz);
-		if (desc + n->n_descsz > len)
-			break;
-		if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(p + name, "GNU", 4) == 0) {
-			if (n->n_descsz > BUILDID_MAX)
-				return -ULP_E_NOT_ELF;
-			memcpy(buf, p + desc, n->n_descsz);
-			*ret_len = n->n_descsz;
-			return 0;
-		}
-		off = desc + NOTE_ALIGN(n->n_descsz);
-	}
-	return -ENOENT;
-}
-
 int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t *buf, size_t *ret_len)
 {
 	Elf64_Phdr ph[PHDR_MAX];
@@ -88,8 +67,13 @@ int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t
 		size_t len = ph[i].p_memsz < NOTE_MAX ? ph[i].p_memsz : NOTE_MAX;
 		if (remote_read(mem, bias + ph[i].p_vaddr, note, len) < 0)
 			continue;
-		if (note_find_buildid(note, len, buf, ret_len) == 0)
+		const uint8_t *id;
+		uint32_t id_len;
+		if (container_notes_buildid(note, len, &id, &id_len) == 0 && id_len <= BUILDID_MAX) {
+			memcpy(buf, id, id_len);
+			*ret_len = id_len;
 			return 0;
+		}
 	}
 	return -ENOENT;
 }

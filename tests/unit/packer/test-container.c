@@ -506,6 +506,38 @@ static void test_target_matches(void **state)
 	assert_false(container_target_matches("libc.so.6", "/lib/libc.so.6x"));
 }
 
+/* One note: header, name padded to 4, descriptor padded to 4. */
+static size_t note_put(uint8_t *p, uint32_t type, const char *name, const uint8_t *desc, uint32_t desc_len)
+{
+	Elf64_Nhdr n = { .n_namesz = (uint32_t)strlen(name) + 1, .n_descsz = desc_len, .n_type = type };
+	size_t off = sizeof(n);
+	memcpy(p, &n, sizeof(n));
+	memcpy(p + off, name, n.n_namesz);
+	off += (n.n_namesz + 3u) & ~3u;
+	memcpy(p + off, desc, desc_len);
+	return off + ((desc_len + 3u) & ~3u);
+}
+
+static void test_notes_buildid(void **state)
+{
+	(void)state;
+	static const uint8_t abi[16] = { 0 }, id[20] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17 };
+	uint8_t notes[256] = { 0 };
+	size_t len = note_put(notes, NT_GNU_ABI_TAG, "GNU", abi, sizeof(abi));
+	len += note_put(notes + len, NT_GNU_BUILD_ID, "XYZ", id, 6); /* right type, other owner */
+	size_t at = len;
+	len += note_put(notes + len, NT_GNU_BUILD_ID, "GNU", id, sizeof(id));
+	const uint8_t *got;
+	uint32_t got_len;
+	assert_int_equal(container_notes_buildid(notes, len, &got, &got_len), 0);
+	assert_int_equal(got_len, sizeof(id));
+	assert_ptr_equal(got, notes + at + sizeof(Elf64_Nhdr) + 4);
+	assert_memory_equal(got, id, sizeof(id));
+	/* Cut inside the build-id's descriptor: not found, nothing read past. */
+	assert_int_equal(container_notes_buildid(notes, len - 4, &got, &got_len), -ENOENT);
+	assert_int_equal(container_notes_buildid(notes, 3, &got, &got_len), -ENOENT);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -540,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_function),
 		cmocka_unit_test(test_write_failures),
 		cmocka_unit_test(test_target_matches),
+		cmocka_unit_test(test_notes_buildid),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
