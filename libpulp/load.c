@@ -202,30 +202,44 @@ static char *strdup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
+/* A record never inserted in the registry, with what it owns. */
+static void patch_free(struct ulp_patch *p)
+{
+	if (!p)
+		return;
+	uint64_t *comments = ptr_of(p->comments);
+	for (uint32_t i = 0; comments && i < p->ncomments; i++)
+		free(ptr_of(comments[i]));
+	free(comments);
+	free(ptr_of(p->path));
+	free(ptr_of(p->target));
+	free(p);
+}
+
 /* Allocate the registry record: one block for the record and its sites. */
 static struct ulp_patch *patch_alloc(const struct container *c, const char *path)
 {
 	struct ulp_patch *p = calloc(1, sizeof(*p) + c->nfuncs * sizeof(struct ulp_site));
 	uint64_t *comments = calloc(c->ncomments + 1, sizeof(uint64_t));
-	if (!p || !comments)
-		goto fail;
-	for (uint32_t i = 0; i < c->ncomments; i++)
-		if (!(comments[i] = addr_of(strdup_or_empty(c->comments[i]))))
-			goto fail;
+	if (!p || !comments) {
+		free(p);
+		free(comments);
+		return NULL;
+	}
 	p->comments = addr_of(comments);
 	p->ncomments = c->ncomments;
 	p->path = addr_of(strdup_or_empty(path));
 	p->target = addr_of(strdup_or_empty(c->target_name));
-	if (!p->path || !p->target)
-		goto fail;
+	bool ok = p->path && p->target;
+	for (uint32_t i = 0; ok && i < c->ncomments; i++)
+		ok = (comments[i] = addr_of(strdup_or_empty(c->comments[i]))) != 0;
+	if (!ok) {
+		patch_free(p);
+		return NULL;
+	}
 	p->sites = addr_of(p + 1);
 	p->nsites = c->nfuncs;
 	return p;
-fail:
-	/* Out of memory while loading: what was duplicated stays allocated
-	 * (a few bytes, freed never) rather than risk a wrong free. */
-	free(p);
-	return NULL;
 }
 
 static int sites_resolve(struct ulp_patch *p, const struct container *c, const struct target_match *m,
@@ -307,7 +321,7 @@ out:
 	 * of it can be running, no trampoline points into it. */
 	if (handle)
 		dlclose(handle);
-	free(p);
+	patch_free(p);
 	free(file);
 	container_release(&c);
 	if (fd >= 0)
