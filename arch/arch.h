@@ -71,14 +71,6 @@ int arch_site_classify(const uint8_t *window, struct arch_site *ret_site);
 void arch_site_patched_bytes(const uint8_t *window, const struct arch_site *site, uint64_t target, uint8_t *out);
 
 /**
- * arch_site_pristine_bytes() - the bytes of an unpatched site.
- *
- * Used when the original bytes are unknown (a site first seen patched);
- * normally the runtime restores the bytes it saved before the first patch.
- */
-void arch_site_pristine_bytes(const uint8_t *window, const struct arch_site *site, uint8_t *out);
-
-/**
  * arch_site_body_off() - where the original body continues after the entry
  * bytes, as an offset from the entry: a patch calls entry + this offset to
  * reach the old code.
@@ -113,7 +105,6 @@ void arch_regs_release(struct arch_regs *regs);
 uint64_t arch_regs_ip(const struct arch_regs *regs);
 /** arch_thread_ip() - only the instruction pointer of a stopped thread (cheap). */
 int arch_thread_ip(pid_t tid, uint64_t *ret_ip);
-uint64_t arch_regs_sp(const struct arch_regs *regs);
 
 /**
  * arch_call_setup() - registers that make a stopped thread call a function.

@@ -174,7 +174,7 @@ static pid_t waitpid_bounded(pid_t tid, int *status, uint64_t timeout_us)
 }
 
 /* Wait, bounded, for @t's next state change (a stop or its exit). */
-static int thread_wait(struct process *p, struct thread *t, int timeout_ms, int *ret_status)
+int thread_wait_event(struct process *p, struct thread *t, int timeout_ms, int *ret_status)
 {
 	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
 	(void)p;
@@ -215,18 +215,13 @@ static int thread_interrupt(struct thread *t)
 	return 0;
 }
 
-int thread_wait_event(struct process *p, struct thread *t, int timeout_ms, int *ret_status)
-{
-	return thread_wait(p, t, timeout_ms, ret_status);
-}
-
 int thread_stop(struct process *p, struct thread *t, int timeout_ms)
 {
 	int r = thread_interrupt(t);
 	if (r < 0 || t->gone || t->stopped)
 		return r;
 	int status;
-	r = thread_wait(p, t, timeout_ms, &status);
+	r = thread_wait_event(p, t, timeout_ms, &status);
 	if (r == -ESRCH)
 		return 0;
 	if (r < 0)
@@ -254,7 +249,7 @@ int thread_resume(struct process *p, struct thread *t)
 		 * that stop too, so the thread really runs. */
 		t->trap_pending = false;
 		int status;
-		if (thread_wait(p, t, 1000, &status) == 0 && thread_note_status(t, status) && t->stopped)
+		if (thread_wait_event(p, t, 1000, &status) == 0 && thread_note_status(t, status) && t->stopped)
 			return thread_resume(p, t);
 	}
 	return 0;

@@ -56,26 +56,6 @@ int remote_write(const struct remote *r, uint64_t addr, const void *buf, size_t 
 	return remote_io(r, addr, (void *)buf, len, true);
 }
 
-int remote_read_string(const struct remote *r, uint64_t addr, char *buf, size_t len)
-{
-	/* Read in small pieces: a string may end just before an unmapped page. */
-	size_t done = 0;
-	while (done + 1 < len) {
-		size_t chunk = 64 - ((addr + done) % 64);
-		if (chunk > len - 1 - done)
-			chunk = len - 1 - done;
-		int ret = remote_read(r, addr + done, buf + done, chunk);
-		if (ret < 0)
-			return ret;
-		void *nul = memchr(buf + done, '\0', chunk);
-		if (nul)
-			return 0;
-		done += chunk;
-	}
-	buf[len - 1] = '\0';
-	return 0;
-}
-
 #define SPANS_PER_CALL 1024 /* IOV_MAX */
 
 static int spans_vm_read(pid_t pid, const struct remote_span *spans, size_t n)

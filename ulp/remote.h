@@ -38,7 +38,4 @@ struct remote_span {
  */
 int remote_read_spans(const struct remote *r, const struct remote_span *spans, size_t n);
 
-/* remote_read_string() - a NUL-terminated string of at most @len - 1 bytes. */
-int remote_read_string(const struct remote *r, uint64_t addr, char *buf, size_t len);
-
 #endif

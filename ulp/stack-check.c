@@ -113,11 +113,6 @@ static struct stack_checker *checker_now;
 extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
 					      unw_proc_info_t *pi, int need_unwind_info, void *arg);
 
-static void *upt_of(void *arg)
-{
-	return arg;
-}
-
 static int acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
 {
 	(void)as;
@@ -140,27 +135,27 @@ static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_
 	const struct unwind_table *t = table_find(checker_now, ip);
 	if (t)
 		return UNW_OBJ(dwarf_search_unwind_table)(as, ip, (unw_dyn_info_t *)&t->di, pi, need, arg);
-	return _UPT_find_proc_info(as, ip, pi, need, upt_of(arg));
+	return _UPT_find_proc_info(as, ip, pi, need, arg);
 }
 
 static void acc_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
 {
-	_UPT_put_unwind_info(as, pi, upt_of(arg));
+	_UPT_put_unwind_info(as, pi, arg);
 }
 
 static int acc_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *arg)
 {
-	return _UPT_get_dyn_info_list_addr(as, addr, upt_of(arg));
+	return _UPT_get_dyn_info_list_addr(as, addr, arg);
 }
 
 static int acc_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
 {
-	return _UPT_access_reg(as, reg, val, write, upt_of(arg));
+	return _UPT_access_reg(as, reg, val, write, arg);
 }
 
 static int acc_access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write, void *arg)
 {
-	return _UPT_access_fpreg(as, reg, val, write, upt_of(arg));
+	return _UPT_access_fpreg(as, reg, val, write, arg);
 }
 
 static int acc_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
@@ -173,7 +168,7 @@ static int acc_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
 
 static int acc_get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len, unw_word_t *off, void *arg)
 {
-	return _UPT_get_proc_name(as, ip, buf, len, off, upt_of(arg));
+	return _UPT_get_proc_name(as, ip, buf, len, off, arg);
 }
 
 static unw_accessors_t accessors = {

@@ -83,11 +83,6 @@ int arch_thread_ip(pid_t tid, uint64_t *ret_ip)
 	return 0;
 }
 
-uint64_t arch_regs_sp(const struct arch_regs *regs)
-{
-	return regs->gp.rsp;
-}
-
 uint64_t arch_call_scratch_sp(const struct arch_regs *saved)
 {
 	return saved->gp.rsp - RED_ZONE;

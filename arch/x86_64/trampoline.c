@@ -106,13 +106,6 @@ void arch_site_patched_bytes(const uint8_t *window, const struct arch_site *site
 	entry[1] = back_jump_rel8(site->endbr);
 }
 
-void arch_site_pristine_bytes(const uint8_t *window, const struct arch_site *site, uint8_t *out)
-{
-	memcpy(out, window, site->len);
-	memset(out, NOP1, ARCH_PAD_BEFORE);
-	memcpy(out + entry_bytes_off(site->endbr), nop2, ENTRY_LEN);
-}
-
 uint32_t arch_site_body_off(const struct arch_site *site)
 {
 	return entry_bytes_off(site->endbr) + ENTRY_LEN - ARCH_PAD_BEFORE;

@@ -116,25 +116,20 @@ static void test_patched_bytes_endbr(void **state)
 	assert_true(p.target == 0x00007f0011223344ull);
 }
 
-static void test_pristine_bytes(void **state)
+/* A trampoline left in the padding behind entry NOPs is dead code: the
+ * site counts as unpatched (a revert that restored the entry first). */
+static void test_stale_padding(void **state)
 {
 	(void)state;
-	struct arch_site s;
-	uint8_t patched[ARCH_WINDOW_LEN], out[ARCH_WINDOW_LEN];
+	struct arch_site s, u;
+	uint8_t patched[ARCH_WINDOW_LEN];
 	arch_site_classify(cet_nops, &s);
 	memcpy(patched, cet_nops, sizeof(patched));
 	arch_site_patched_bytes(cet_nops, &s, 0x1000, patched);
-	arch_site_pristine_bytes(patched, &s, out);
-	static const uint8_t expect[20] = {
-		N, N, N, N, N, N, N, N, N, N, N, N, N, N, 0xf3, 0x0f, 0x1e, 0xfa, 0x66, 0x90
-	};
-	assert_memory_equal(out, expect, sizeof(expect));
-
-	/* A trampoline left in the padding behind entry NOPs is dead code. */
 	memcpy(patched + 18, "\x66\x90", 2);
-	struct arch_site u;
 	arch_site_classify(patched, &u);
 	assert_int_equal(u.state, ARCH_ENTRY_UNPATCHED);
+	assert_true(u.endbr);
 }
 
 static void test_site_ip_ok(void **state)
@@ -192,7 +187,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify_unpatched),  cmocka_unit_test(test_classify_not_patchable),
 		cmocka_unit_test(test_patched_bytes_plain), cmocka_unit_test(test_patched_bytes_endbr),
-		cmocka_unit_test(test_pristine_bytes),	    cmocka_unit_test(test_site_ip_ok),
+		cmocka_unit_test(test_stale_padding),	    cmocka_unit_test(test_site_ip_ok),
 		cmocka_unit_test(test_call_setup),	    cmocka_unit_test(test_entry_stub_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
