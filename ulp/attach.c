@@ -282,11 +282,17 @@ int process_resume(struct process *p)
 	return r;
 }
 
-int process_service(struct process *p, pid_t want, int *ret_status)
+int process_service(struct process *p, pid_t want, int timeout_ms, int *ret_status)
 {
+	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
 	for (;;) {
 		int status;
-		pid_t w = waitpid(-1, &status, __WALL | WNOHANG);
+		uint64_t now = clock_us();
+		if (now >= deadline)
+			return 0;
+		pid_t w = waitpid_bounded(-1, &status, deadline - now);
+		if (w < 0 && errno == EINTR)
+			continue; /* the timer: the loop head sees the deadline */
 		if (w <= 0)
 			return 0;
 		if (w == want) {

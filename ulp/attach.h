@@ -59,12 +59,13 @@ int thread_wait_event(struct process *p, struct thread *t, int timeout_ms, int *
 int thread_resume(struct process *p, struct thread *t);
 
 /**
- * process_service() - handle stops of threads we are not waiting for while
- * the process runs (a signal arriving at a seized thread stops it until we
- * pass the signal on).  Returns the wait status for @want (a tid) if it
- * reported, in @ret_status, with 1; 0 if nothing for @want yet.
+ * process_service() - wait, at most @timeout_ms, for the next event of
+ * @want (a tid), handling meanwhile the stops of threads we are not
+ * waiting for (a signal arriving at a seized thread stops it until we pass
+ * the signal on).  Blocks in waitpid(): wakes the moment @want reports.
+ * Return: 1 with @want's wait status in @ret_status, 0 on timeout.
  */
-int process_service(struct process *p, pid_t want, int *ret_status);
+int process_service(struct process *p, pid_t want, int timeout_ms, int *ret_status);
 
 uint64_t clock_us(void);
 

@@ -50,9 +50,11 @@ static int args_place(struct process *p, const struct arch_regs *saved, const st
 static int call_wait(struct process *p, struct thread *t, uint64_t trap_ip, int timeout_ms, struct arch_regs *ret_after)
 {
 	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
-	for (unsigned spin = 0;; spin++) {
+	for (;;) {
 		int status;
-		if (process_service(p, t->tid, &status) == 1) {
+		uint64_t now = clock_us();
+		int left_ms = now < deadline ? (int)((deadline - now + 999) / 1000) : 0;
+		if (left_ms > 0 && process_service(p, t->tid, left_ms, &status) == 1) {
 			if (WIFEXITED(status) || WIFSIGNALED(status)) {
 				t->gone = true;
 				return -ULP_E_EXITED;
@@ -71,10 +73,8 @@ static int call_wait(struct process *p, struct thread *t, uint64_t trap_ip, int 
 				  WSTOPSIG(status), (unsigned long long)arch_regs_ip(ret_after));
 			return -ULP_E_CALL_CRASHED;
 		}
-		if (clock_us() > deadline)
+		if (clock_us() >= deadline)
 			return -ULP_E_TIMEOUT;
-		if (spin > 100)
-			usleep(spin < 2000 ? 20 : 500);
 	}
 }
 
@@ -83,11 +83,7 @@ static void call_abandon(struct process *p, struct thread *t)
 {
 	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) == 0) {
 		int status;
-		for (int i = 0; i < 1000; i++) {
-			if (process_service(p, t->tid, &status) == 1)
-				break;
-			usleep(1000);
-		}
+		process_service(p, t->tid, 1000, &status);
 	}
 }
 
