@@ -10,6 +10,7 @@
 #ifndef ULP_SHA256_H
 #define ULP_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,5 +29,10 @@ void sha256_update(struct sha256 *s, const void *data, size_t len);
 /* sha256_final() - pad, finish and write the digest; @s is spent after. */
 void sha256_final(struct sha256 *s, uint8_t out[SHA256_DIGEST_LEN]);
 void sha256_digest(const void *data, size_t len, uint8_t out[SHA256_DIGEST_LEN]);
+
+/* Whether the CPU's SHA instructions do the work (decided once). */
+bool sha256_accelerated(void);
+/* For the tests: force the plain C compression (on) or choose again (off). */
+void sha256_use_generic(bool on);
 
 #endif
