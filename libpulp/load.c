@@ -13,17 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "libpulp/internal.h"
+#include "libpulp/procmaps.h"
 
 /* The object a container targets, as found among the loaded ones. */
 struct target_match {
 	const struct container *c;
-	char exe_name[256];
 	bool name_seen;
 	bool found;
 	uint64_t base;
@@ -74,8 +75,9 @@ static int target_match_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
 	struct target_match *m = data;
 	(void)size;
-	const char *name = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : m->exe_name;
-	if (container_target_matches(m->c->target_name, name))
+	/* The main program has no name here; target_find() looks it up only
+	 * if its message needs it. */
+	if (info->dlpi_name && *info->dlpi_name && container_target_matches(m->c->target_name, info->dlpi_name))
 		m->name_seen = true;
 
 	const uint8_t *id;
@@ -92,12 +94,15 @@ static int target_match_cb(struct dl_phdr_info *info, size_t size, void *data)
 static int target_find(const struct container *c, struct target_match *m)
 {
 	*m = (struct target_match){ .c = c };
-	ssize_t n = readlink("/proc/self/exe", m->exe_name, sizeof(m->exe_name) - 1);
-	if (n > 0)
-		m->exe_name[n] = '\0';
 	dl_iterate_phdr(target_match_cb, m);
 	if (m->found)
 		return 0;
+	char exe[256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		m->name_seen |= container_target_matches(c->target_name, exe);
+	}
 	if (m->name_seen)
 		return runtime_fail(-ULP_E_BUILDID,
 				    "'%s' is loaded but its build-id differs from the patch's: buildid mismatch",
@@ -117,12 +122,9 @@ static bool target_covers(const struct target_match *m, uint64_t addr, uint64_t 
 	return false;
 }
 
-/* The whole of a /proc file, NUL-terminated (its size is unknown ahead). */
-static int proc_file_read(const char *path, char **ret_text)
+/* The whole of a /proc file from @fd, NUL-terminated (its size is unknown ahead). */
+static int proc_file_read(int fd, char **ret_text)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	size_t len = 0, cap = 16384;
 	char *buf = malloc(cap);
 	ssize_t n = 0;
@@ -136,7 +138,6 @@ static int proc_file_read(const char *path, char **ret_text)
 			cap *= 2;
 		}
 	}
-	close(fd);
 	if (!buf || n < 0) {
 		free(buf);
 		return -ENOMEM;
@@ -146,26 +147,63 @@ static int proc_file_read(const char *path, char **ret_text)
 	return 0;
 }
 
+/* The device and inode of the mapping that holds @addr, from the text of
+ * /proc/self/maps. */
+static bool maps_text_lookup(int fd, uint64_t addr, unsigned *ret_major, unsigned *ret_minor, uint64_t *ret_ino)
+{
+	char *maps = NULL;
+	if (proc_file_read(fd, &maps) < 0)
+		return false;
+	bool found = maps_text_find(maps, addr, ret_major, ret_minor, ret_ino);
+	free(maps);
+	return found;
+}
+
+/*
+ * PROCMAP_QUERY (Linux 6.11): one mapping by address through an ioctl on
+ * /proc/self/maps, without the kernel formatting every line.  The layout
+ * is the kernel's (include/uapi/linux/fs.h), defined here because older
+ * headers lack it; an older kernel answers ENOTTY and the text is read.
+ */
+struct procmap_query {
+	uint64_t size;
+	uint64_t query_flags;
+	uint64_t query_addr;
+	uint64_t vma_start;
+	uint64_t vma_end;
+	uint64_t vma_flags;
+	uint64_t vma_page_size;
+	uint64_t vma_offset;
+	uint64_t inode;
+	uint32_t dev_major;
+	uint32_t dev_minor;
+	uint32_t vma_name_size;
+	uint32_t build_id_size;
+	uint64_t vma_name_addr;
+	uint64_t build_id_addr;
+};
+#define PROCMAP_QUERY_IOCTL _IOWR('f', 17, struct procmap_query)
+
 /* Whether the mapping that holds @addr is of the file @st describes. */
 static bool mapping_is_file(uint64_t addr, const struct stat *st)
 {
-	char *maps = NULL;
-	if (proc_file_read("/proc/self/maps", &maps) < 0)
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return false;
-	bool same = false;
-	for (char *line = maps; line && *line;) {
-		char *next = strchr(line, '\n');
-		unsigned long long start, end, ino;
-		unsigned maj, min;
-		if (sscanf(line, "%llx-%llx %*s %*s %x:%x %llu", &start, &end, &maj, &min, &ino) == 5 &&
-		    addr >= start && addr < end) {
-			same = maj == major(st->st_dev) && min == minor(st->st_dev) && ino == st->st_ino;
-			break;
-		}
-		line = next ? next + 1 : NULL;
+	struct procmap_query q = { .size = sizeof(q), .query_addr = addr };
+	unsigned maj = 0, min = 0;
+	uint64_t ino = 0;
+	bool found;
+	if (ioctl(fd, PROCMAP_QUERY_IOCTL, &q) == 0) {
+		found = addr >= q.vma_start && addr < q.vma_end;
+		maj = q.dev_major;
+		min = q.dev_minor;
+		ino = q.inode;
+	} else {
+		found = maps_text_lookup(fd, addr, &maj, &min, &ino);
 	}
-	free(maps);
-	return same;
+	close(fd);
+	return found && maj == major(st->st_dev) && min == minor(st->st_dev) && ino == st->st_ino;
 }
 
 /*

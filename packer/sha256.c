@@ -8,8 +8,8 @@
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
+#include <sys/platform/x86.h>
 #endif
 
 #include "packer/sha256.h"
@@ -125,12 +125,11 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void blocks_shani(uint32_t h[
 	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
 }
 
+/* From the features the dynamic loader recorded at start: a CPUID
+ * instruction here would trap to the hypervisor in a VM (4 us each). */
 static bool cpu_has_shani(void)
 {
-	unsigned a, b, c, d;
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
-		return false;
-	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+	return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSE4_1) && CPU_FEATURE_ACTIVE(SSSE3);
 }
 #endif
 
