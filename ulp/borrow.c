@@ -78,22 +78,20 @@ static void libc_ranges_add(pid_t pid, const struct remote *mem, const struct pr
 	}
 }
 
-int borrow_ranges_set(struct stack_checker *sc, pid_t pid, const struct proc_maps *maps)
+int borrow_ranges_set(struct stack_checker *sc, pid_t pid, const struct remote *mem, const struct proc_maps *maps)
 {
 	struct borrow_ranges *b = calloc(1, sizeof(*b));
-	struct remote mem = REMOTE_INIT;
 	if (!b)
 		return -ENOMEM;
-	int r = remote_open(pid, &mem);
-	for (size_t i = 0; r == 0 && i < maps->n; i++) {
+	int r = 0;
+	for (size_t i = 0; i < maps->n; i++) {
 		const struct proc_map *m = &maps->maps[i];
 		const char *name = path_basename(m->path);
 		if (m->exec && strncmp(name, "ld-linux", 8) == 0)
 			range_add(b, m->start, m->end, "the dynamic loader");
 		else if (m->offset == 0 && strncmp(name, "libc.so", 7) == 0)
-			libc_ranges_add(pid, &mem, m, b);
+			libc_ranges_add(pid, mem, m, b);
 	}
-	remote_close(&mem);
 	if (r == 0)
 		r = stack_checker_set_ranges(sc, b->r, b->n);
 	free(b);

@@ -17,7 +17,7 @@
 #include "ulp/stack-check.h"
 
 /** borrow_ranges_set() - make @sc look for frames holding those locks. */
-int borrow_ranges_set(struct stack_checker *sc, pid_t pid, const struct proc_maps *maps);
+int borrow_ranges_set(struct stack_checker *sc, pid_t pid, const struct remote *mem, const struct proc_maps *maps);
 
 /**
  * thread_borrow() - stop and return a thread safe to borrow; the others

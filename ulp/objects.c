@@ -14,8 +14,57 @@
 #define PHDR_MAX     OBJECT_PHDR_MAX
 #define NOTE_MAX     4096
 
+/*
+ * The ELF header and program headers of a file are the same in every
+ * process that maps it (the first page of the file, read-only): a trigger
+ * over many processes reads them once per file (device, inode, size of
+ * the first mapping), not once per object per step per process.
+ */
+#define PHDR_MEMO_SLOTS 64
+
+struct phdrs_memo {
+	uint64_t dev, inode, size;
+	unsigned n;
+	Elf64_Phdr ph[PHDR_MAX];
+	int id_r; /* object_buildid()'s result: 1 if not looked up yet */
+	size_t id_len;
+	uint8_t id[BUILDID_MAX];
+};
+
+static struct phdrs_memo phdrs_memo[PHDR_MEMO_SLOTS];
+static unsigned phdrs_memo_next;
+
+static struct phdrs_memo *memo_find(const struct proc_map *map)
+{
+	if (!map->inode || map->offset != 0)
+		return NULL;
+	for (unsigned i = 0; i < PHDR_MEMO_SLOTS; i++) {
+		struct phdrs_memo *e = &phdrs_memo[i];
+		if (e->inode == map->inode && e->dev == map->dev && e->size == map->end - map->start)
+			return e;
+	}
+	return NULL;
+}
+
+static void memo_add(const struct proc_map *map, const Elf64_Phdr *ph, unsigned n)
+{
+	if (!map->inode || map->offset != 0)
+		return;
+	struct phdrs_memo *e = &phdrs_memo[phdrs_memo_next++ % PHDR_MEMO_SLOTS];
+	*e = (struct phdrs_memo){
+		.dev = map->dev, .inode = map->inode, .size = map->end - map->start, .n = n, .id_r = 1
+	};
+	memcpy(e->ph, ph, n * sizeof(*ph));
+}
+
 static int phdrs_read(const struct remote *mem, const struct proc_map *map, Elf64_Phdr *ph, unsigned *ret_n)
 {
+	const struct phdrs_memo *e = memo_find(map);
+	if (e) {
+		memcpy(ph, e->ph, e->n * sizeof(*ph));
+		*ret_n = e->n;
+		return 0;
+	}
 	Elf64_Ehdr eh;
 	int r = remote_read(mem, map->start, &eh, sizeof(eh));
 	if (r < 0)
@@ -24,7 +73,10 @@ static int phdrs_read(const struct remote *mem, const struct proc_map *map, Elf6
 	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > PHDR_MAX)
 		return -ULP_E_NOT_ELF;
 	*ret_n = eh.e_phnum;
-	return remote_read(mem, map->start + eh.e_phoff, ph, eh.e_phnum * sizeof(*ph));
+	r = remote_read(mem, map->start + eh.e_phoff, ph, eh.e_phnum * sizeof(*ph));
+	if (r == 0)
+		memo_add(map, ph, eh.e_phnum);
+	return r;
 }
 
 static uint64_t bias_of(const struct proc_map *map, const Elf64_Phdr *ph, unsigned n)
@@ -52,7 +104,7 @@ int object_bias(const struct remote *mem, const struct proc_map *map, uint64_t *
 	return object_phdrs(mem, map, ph, &n, ret_bias);
 }
 
-int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t *buf, size_t *ret_len)
+static int buildid_read(const struct remote *mem, const struct proc_map *map, uint8_t *buf, size_t *ret_len)
 {
 	Elf64_Phdr ph[PHDR_MAX];
 	unsigned n;
@@ -76,6 +128,27 @@ int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t
 		}
 	}
 	return -ENOENT;
+}
+
+/* The notes are in the file's read-only pages too: looked up once per file. */
+int object_buildid(const struct remote *mem, const struct proc_map *map, uint8_t *buf, size_t *ret_len)
+{
+	struct phdrs_memo *e = memo_find(map);
+	if (e && e->id_r <= 0) {
+		memcpy(buf, e->id, e->id_len);
+		*ret_len = e->id_len;
+		return e->id_r;
+	}
+	int r = buildid_read(mem, map, buf, ret_len);
+	if (r == 0 || r == -ENOENT) {
+		e = memo_find(map);
+		if (e) {
+			e->id_r = r;
+			e->id_len = r == 0 ? *ret_len : 0;
+			memcpy(e->id, buf, e->id_len);
+		}
+	}
+	return r;
 }
 
 static bool symtab_foreach(Elf *elf, symbol_fn fn, void *data)

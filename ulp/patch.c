@@ -165,7 +165,7 @@ static int trigger_load(struct trigger *tr)
 	uint64_t start = clock_us();
 	int r = stack_checker_new(tr->pid, &tr->v.maps, &tr->sc);
 	if (r == 0)
-		r = borrow_ranges_set(tr->sc, tr->pid, &tr->v.maps);
+		r = borrow_ranges_set(tr->sc, tr->pid, &tr->v.mem, &tr->v.maps);
 	/* Threads hold the loader's or allocator's locks only briefly: retry. */
 	if (r == 0)
 		while ((r = thread_borrow(&tr->proc, tr->sc, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
@@ -316,9 +316,10 @@ static int stack_checker_setup(struct trigger *tr)
 	}
 	if (r == 0)
 		r = runtime_applied_sites_foreach(&tr->proc.mem, &tr->v.rt, other_patch_site, &l);
-	/* The patch object was loaded after the checker read the mappings. */
-	if (r == 0)
-		r = stack_checker_reload(tr->sc);
+	/* The mappings were read before the load: a patch object loaded now
+	 * has no table in the checker.  No thread runs its code before the
+	 * switch, and a frame in it would still be unwound (libunwind's own
+	 * lookup through /proc/PID/maps), only slower. */
 	if (r == 0)
 		r = l.oom ? -ENOMEM : stack_checker_set_ranges(tr->sc, l.r, l.n);
 	free(l.r);

@@ -226,27 +226,17 @@ static int table_of(const struct remote *mem, const struct proc_map *map, unw_dy
 
 static void tables_build(struct stack_checker *sc, const struct proc_maps *maps)
 {
-	struct remote mem = REMOTE_INIT;
+	/* The checker's own descriptor: no second open of /proc/PID/mem. */
+	const struct remote mem = { .pid = sc->pid, .fd = sc->cache.fd };
 	free(sc->tables);
 	sc->ntables = 0;
-	sc->tables = remote_open(sc->pid, &mem) == 0 ? calloc(maps->n ? maps->n : 1, sizeof(*sc->tables)) : NULL;
+	sc->tables = calloc(maps->n ? maps->n : 1, sizeof(*sc->tables));
 	for (size_t i = 0; sc->tables && i < maps->n; i++) {
 		const struct proc_map *m = &maps->maps[i];
 		if (m->offset == 0 && (m->path[0] == '/' || strcmp(m->path, "[vdso]") == 0) &&
 		    table_of(&mem, m, &sc->tables[sc->ntables].di) == 0)
 			sc->ntables++;
 	}
-	remote_close(&mem);
-}
-
-int stack_checker_reload(struct stack_checker *sc)
-{
-	struct proc_maps maps = PROC_MAPS_INIT;
-	int r = proc_maps_read(sc->pid, &maps);
-	if (r == 0)
-		tables_build(sc, &maps);
-	proc_maps_release(&maps);
-	return r;
 }
 
 /* --- the checker --- */

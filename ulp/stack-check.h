@@ -49,8 +49,6 @@ struct stack_checker;
  */
 int stack_checker_new(pid_t pid, const struct proc_maps *maps, struct stack_checker **ret);
 
-/** stack_checker_reload() - read the mappings again (objects were loaded). */
-int stack_checker_reload(struct stack_checker *sc);
 void stack_checker_free(struct stack_checker *sc);
 
 /** stack_checker_set_ranges() - check against other ranges from now on. */
