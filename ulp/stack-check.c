@@ -18,9 +18,13 @@
 #include <libunwind-ptrace.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "arch/arch.h"
@@ -57,10 +61,18 @@ struct unwind_table {
 	unw_dyn_info_t di;
 };
 
+/* A read-only segment of an object, read from ulp's mapping of its file. */
+struct ro_span {
+	uint64_t start, end; /* in the target */
+	const uint8_t *data; /* the bytes of @start */
+};
+
 struct stack_checker {
 	pid_t pid;
 	struct unwind_table *tables;
 	size_t ntables;
+	struct ro_span *spans; /* sorted by address */
+	size_t nspans;
 	unw_addr_space_t as;
 	struct page_cache cache;
 	struct thread_unwind *threads;
@@ -113,12 +125,33 @@ static struct stack_checker *checker_now;
 extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
 					      unw_proc_info_t *pi, int need_unwind_info, void *arg);
 
+static const struct ro_span *span_find(const struct stack_checker *sc, uint64_t addr, size_t len)
+{
+	size_t lo = 0, hi = sc->nspans;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ro_span *sp = &sc->spans[mid];
+		if (addr < sp->start)
+			hi = mid;
+		else if (addr >= sp->end)
+			lo = mid + 1;
+		else
+			return addr + len <= sp->end ? sp : NULL;
+	}
+	return NULL;
+}
+
 static int acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
 {
 	(void)as;
 	(void)arg;
 	if (write || !checker_now)
 		return -UNW_EINVAL; /* the check only looks */
+	const struct ro_span *sp = span_find(checker_now, addr, sizeof(*val));
+	if (sp) {
+		memcpy(val, sp->data + (addr - sp->start), sizeof(*val));
+		return 0;
+	}
 	return cache_read(&checker_now->cache, addr, (uint8_t *)val, sizeof(*val)) < 0 ? -UNW_EINVAL : 0;
 }
 
@@ -224,6 +257,90 @@ static int table_of(const struct remote *mem, const struct proc_map *map, unw_dy
 	return 0;
 }
 
+/*
+ * Unwinding reads an object's .eh_frame_hdr and .eh_frame, which lie in
+ * its read-only segment: the same bytes as in the file.  They are read
+ * from ulp's own read-only mapping of that file, made once per file and
+ * shared by every process and every stop of a trigger, instead of page by
+ * page through /proc/PID/mem (which also faulted into the target pages it
+ * had never touched).  Only segments the ELF program headers say are
+ * neither writable nor executable: RELRO data is relocated in memory, and
+ * code may carry trampolines.  A file that is not the one mapped (its
+ * device or inode differ, e.g. replaced by an upgrade) is not used.
+ */
+#define FILE_VIEWS 64
+
+struct file_view {
+	uint64_t dev, inode; /* as in /proc/PID/maps */
+	const uint8_t *data; /* NULL: could not be mapped, read the target */
+	size_t size;
+};
+
+static struct file_view file_views[FILE_VIEWS];
+static unsigned nfile_views;
+
+static const struct file_view *file_view_get(pid_t pid, const struct proc_map *m)
+{
+	for (unsigned i = 0; i < nfile_views; i++)
+		if (file_views[i].inode == m->inode && file_views[i].dev == m->dev)
+			return file_views[i].data ? &file_views[i] : NULL;
+	if (nfile_views == FILE_VIEWS)
+		return NULL;
+	struct file_view *v = &file_views[nfile_views++];
+	*v = (struct file_view){ .dev = m->dev, .inode = m->inode };
+	int fd = proc_map_open(pid, m);
+	struct stat st;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_ino == m->inode &&
+	    ((uint64_t)major(st.st_dev) << 32 | minor(st.st_dev)) == m->dev) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			v->data = p;
+			v->size = (size_t)st.st_size;
+		}
+	}
+	close(fd);
+	return v->data ? v : NULL;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct ro_span *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The read-only segments of the object mapped at @m, as spans of its file. */
+static void spans_add(struct stack_checker *sc, const struct remote *mem, const struct proc_map *m, size_t *alloc)
+{
+	Elf64_Phdr ph[OBJECT_PHDR_MAX];
+	unsigned n;
+	uint64_t bias;
+	if (!m->inode || object_phdrs(mem, m, ph, &n, &bias) < 0)
+		return;
+	const struct file_view *v = NULL;
+	for (unsigned i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & (PF_W | PF_X)) || !ph[i].p_filesz ||
+		    ph[i].p_offset > SIZE_MAX || ph[i].p_filesz > SIZE_MAX)
+			continue;
+		if (!v && !(v = file_view_get(sc->pid, m)))
+			return;
+		if (ph[i].p_offset > v->size || ph[i].p_filesz > v->size - ph[i].p_offset)
+			continue;
+		if (sc->nspans == *alloc) {
+			size_t more = *alloc ? 2 * *alloc : 16;
+			struct ro_span *p = realloc(sc->spans, more * sizeof(*p));
+			if (!p)
+				return;
+			sc->spans = p;
+			*alloc = more;
+		}
+		sc->spans[sc->nspans++] = (struct ro_span){ .start = bias + ph[i].p_vaddr,
+							    .end = bias + ph[i].p_vaddr + ph[i].p_filesz,
+							    .data = v->data + ph[i].p_offset };
+	}
+}
+
 static void tables_build(struct stack_checker *sc, const struct proc_maps *maps)
 {
 	/* The checker's own descriptor: no second open of /proc/PID/mem. */
@@ -237,6 +354,14 @@ static void tables_build(struct stack_checker *sc, const struct proc_maps *maps)
 		    table_of(&mem, m, &sc->tables[sc->ntables].di) == 0)
 			sc->ntables++;
 	}
+	size_t alloc = 0;
+	free(sc->spans);
+	sc->spans = NULL;
+	sc->nspans = 0;
+	for (size_t i = 0; i < maps->n; i++)
+		if (maps->maps[i].offset == 0 && maps->maps[i].path[0] == '/')
+			spans_add(sc, &mem, &maps->maps[i], &alloc);
+	qsort(sc->spans, sc->nspans, sizeof(*sc->spans), span_cmp);
 }
 
 /* --- the checker --- */
@@ -278,6 +403,7 @@ void stack_checker_free(struct stack_checker *sc)
 	free(sc->cache.data);
 	free(sc->ranges);
 	free(sc->tables);
+	free(sc->spans);
 	free(sc);
 }
 
