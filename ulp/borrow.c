@@ -26,13 +26,27 @@ static const char *const lock_holders[] = {
 	"pthread_create", "pthread_exit",  "exit",    "__cxa_finalize",
 };
 
-/* The table's own copy of @name (it outlives the ELF file), or NULL. */
+#define NHOLDERS (sizeof(lock_holders) / sizeof(lock_holders[0]))
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The table's own copy of @name (it outlives the ELF file), or NULL.
+ * Every function symbol of libc is looked up: a sorted copy of the table
+ * and a binary search, not 28 string comparisons each.
+ */
 static const char *lock_holder(const char *name)
 {
-	for (size_t i = 0; i < sizeof(lock_holders) / sizeof(lock_holders[0]); i++)
-		if (strcmp(name, lock_holders[i]) == 0)
-			return lock_holders[i];
-	return NULL;
+	static const char *sorted[NHOLDERS];
+	if (!sorted[0]) {
+		memcpy(sorted, lock_holders, sizeof(sorted));
+		qsort(sorted, NHOLDERS, sizeof(sorted[0]), name_cmp);
+	}
+	const char *const *p = bsearch(&name, sorted, NHOLDERS, sizeof(sorted[0]), name_cmp);
+	return p ? *p : NULL;
 }
 
 static void range_add(struct borrow_ranges *b, uint64_t start, uint64_t end, const char *name)
