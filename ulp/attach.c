@@ -106,11 +106,11 @@ static int threads_seize_new(struct process *p, bool and_stop, int timeout_ms)
 	return r < 0 ? r : added;
 }
 
-int process_attach(pid_t pid, struct process *ret_p)
+int process_attach(const struct remote *mem, struct process *ret_p)
 {
 	struct process p = PROCESS_INIT;
-	p.pid = pid;
-	int r = remote_open(pid, &p.mem);
+	p.pid = mem->pid;
+	int r = remote_dup(mem, &p.mem);
 	if (r < 0)
 		return r;
 	/* Threads may be created while we seize: list again until a pass

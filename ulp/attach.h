@@ -40,7 +40,8 @@ struct process {
 #define PROCESS_INIT {.mem = REMOTE_INIT}
 /* clang-format on */
 
-int process_attach(pid_t pid, struct process *ret_p);
+/* @mem: the process's memory, already open (a handle of its own is kept). */
+int process_attach(const struct remote *mem, struct process *ret_p);
 int process_stop(struct process *p, int timeout_ms);
 int process_resume(struct process *p);
 /* process_detach() - always releases everything; safe on PROCESS_INIT. */

@@ -163,7 +163,7 @@ static int trigger_load(struct trigger *tr)
 {
 	struct thread *t = NULL;
 	uint64_t start = clock_us();
-	int r = stack_checker_new(tr->pid, &tr->v.maps, &tr->sc);
+	int r = stack_checker_new(&tr->v.mem, &tr->v.maps, &tr->sc);
 	if (r == 0)
 		r = borrow_ranges_set(tr->sc, tr->pid, &tr->v.mem, &tr->v.maps);
 	/* Threads hold the loader's or allocator's locks only briefly: retry. */
@@ -489,7 +489,7 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 	int r = trigger_inspect(&tr);
 	uint64_t t = clock_us();
 	rep->inspect_us = t - start;
-	if (r == 0 && (r = process_attach(pid, &tr.proc)) < 0)
+	if (r == 0 && (r = process_attach(&tr.v.mem, &tr.proc)) < 0)
 		access_error(&tr, r);
 	rep->attach_us = clock_us() - t;
 	if (r == 0)

@@ -22,6 +22,15 @@ int remote_open(pid_t pid, struct remote *ret_r)
 	return 0;
 }
 
+int remote_dup(const struct remote *src, struct remote *ret_r)
+{
+	int fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	*ret_r = (struct remote){ .pid = src->pid, .fd = fd };
+	return 0;
+}
+
 void remote_close(struct remote *r)
 {
 	if (r->fd >= 0)

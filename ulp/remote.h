@@ -22,6 +22,9 @@ struct remote {
 /* clang-format on */
 
 int remote_open(pid_t pid, struct remote *ret_r);
+/* A second handle on the same open /proc/PID/mem: no path lookup, no
+ * second permission check. */
+int remote_dup(const struct remote *src, struct remote *ret_r);
 void remote_close(struct remote *r);
 int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len);
 int remote_write(const struct remote *r, uint64_t addr, const void *buf, size_t len);

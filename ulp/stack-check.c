@@ -217,46 +217,6 @@ static unw_accessors_t accessors = {
 
 /* --- unwind tables of the loaded objects --- */
 
-#define DW_EH_PE_udata4	 0x03
-#define DW_EH_PE_sdata4	 0x0b
-#define DW_EH_PE_datarel 0x30
-#define EH_HDR_LEN	 12 /* version, 3 encodings, eh_frame_ptr (4), fde_count (4) */
-#define EH_ENTRY_LEN	 8
-
-/* The exec range and search table of one mapped object; 0 if it has one. */
-static int table_of(const struct remote *mem, const struct proc_map *map, unw_dyn_info_t *ret)
-{
-	Elf64_Phdr ph[OBJECT_PHDR_MAX];
-	unsigned n;
-	uint64_t bias, lo = UINT64_MAX, hi = 0, hdr = 0;
-	int r = object_phdrs(mem, map, ph, &n, &bias);
-	for (unsigned i = 0; r == 0 && i < n; i++) {
-		if (ph[i].p_type == PT_GNU_EH_FRAME)
-			hdr = bias + ph[i].p_vaddr;
-		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_X)) {
-			lo = bias + ph[i].p_vaddr < lo ? bias + ph[i].p_vaddr : lo;
-			hi = bias + ph[i].p_vaddr + ph[i].p_memsz > hi ? bias + ph[i].p_vaddr + ph[i].p_memsz : hi;
-		}
-	}
-	uint8_t h[EH_HDR_LEN];
-	if (r < 0 || !hdr || lo >= hi || remote_read(mem, hdr, h, sizeof(h)) < 0)
-		return -ENOENT;
-	/* The layout every linker writes; anything else is left to _UPT. */
-	if (h[0] != 1 || (h[1] & 0x0f) != DW_EH_PE_sdata4 || h[2] != DW_EH_PE_udata4 ||
-	    h[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
-		return -ENOENT;
-	uint32_t count = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
-	*ret = (unw_dyn_info_t){
-		.start_ip = lo,
-		.end_ip = hi,
-		.format = UNW_INFO_FORMAT_REMOTE_TABLE,
-		.u.rti = { .segbase = hdr,
-			   .table_data = hdr + EH_HDR_LEN,
-			   .table_len = (uint64_t)count * EH_ENTRY_LEN / sizeof(unw_word_t) },
-	};
-	return 0;
-}
-
 /*
  * Unwinding reads an object's .eh_frame_hdr and .eh_frame, which lie in
  * its read-only segment: the same bytes as in the file.  They are read
@@ -341,19 +301,58 @@ static void spans_add(struct stack_checker *sc, const struct remote *mem, const 
 	}
 }
 
+#define DW_EH_PE_udata4	 0x03
+#define DW_EH_PE_sdata4	 0x0b
+#define DW_EH_PE_datarel 0x30
+#define EH_HDR_LEN	 12 /* version, 3 encodings, eh_frame_ptr (4), fde_count (4) */
+#define EH_ENTRY_LEN	 8
+
+/*
+ * The exec range and search table of one mapped object; 0 if it has one.
+ * The table's header is read from the object's read-only spans when they
+ * hold it (no system call), else from memory.
+ */
+static int table_of(const struct stack_checker *sc, const struct remote *mem, const struct proc_map *map,
+		    unw_dyn_info_t *ret)
+{
+	Elf64_Phdr ph[OBJECT_PHDR_MAX];
+	unsigned n;
+	uint64_t bias, lo = UINT64_MAX, hi = 0, hdr = 0;
+	int r = object_phdrs(mem, map, ph, &n, &bias);
+	for (unsigned i = 0; r == 0 && i < n; i++) {
+		if (ph[i].p_type == PT_GNU_EH_FRAME)
+			hdr = bias + ph[i].p_vaddr;
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_X)) {
+			lo = bias + ph[i].p_vaddr < lo ? bias + ph[i].p_vaddr : lo;
+			hi = bias + ph[i].p_vaddr + ph[i].p_memsz > hi ? bias + ph[i].p_vaddr + ph[i].p_memsz : hi;
+		}
+	}
+	uint8_t h[EH_HDR_LEN];
+	const struct ro_span *sp = r == 0 && hdr ? span_find(sc, hdr, sizeof(h)) : NULL;
+	if (sp)
+		memcpy(h, sp->data + (hdr - sp->start), sizeof(h));
+	if (r < 0 || !hdr || lo >= hi || (!sp && remote_read(mem, hdr, h, sizeof(h)) < 0))
+		return -ENOENT;
+	/* The layout every linker writes; anything else is left to _UPT. */
+	if (h[0] != 1 || (h[1] & 0x0f) != DW_EH_PE_sdata4 || h[2] != DW_EH_PE_udata4 ||
+	    h[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
+		return -ENOENT;
+	uint32_t count = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
+	*ret = (unw_dyn_info_t){
+		.start_ip = lo,
+		.end_ip = hi,
+		.format = UNW_INFO_FORMAT_REMOTE_TABLE,
+		.u.rti = { .segbase = hdr,
+			   .table_data = hdr + EH_HDR_LEN,
+			   .table_len = (uint64_t)count * EH_ENTRY_LEN / sizeof(unw_word_t) },
+	};
+	return 0;
+}
+
 static void tables_build(struct stack_checker *sc, const struct proc_maps *maps)
 {
 	/* The checker's own descriptor: no second open of /proc/PID/mem. */
 	const struct remote mem = { .pid = sc->pid, .fd = sc->cache.fd };
-	free(sc->tables);
-	sc->ntables = 0;
-	sc->tables = calloc(maps->n ? maps->n : 1, sizeof(*sc->tables));
-	for (size_t i = 0; sc->tables && i < maps->n; i++) {
-		const struct proc_map *m = &maps->maps[i];
-		if (m->offset == 0 && (m->path[0] == '/' || strcmp(m->path, "[vdso]") == 0) &&
-		    table_of(&mem, m, &sc->tables[sc->ntables].di) == 0)
-			sc->ntables++;
-	}
 	size_t alloc = 0;
 	free(sc->spans);
 	sc->spans = NULL;
@@ -362,20 +361,27 @@ static void tables_build(struct stack_checker *sc, const struct proc_maps *maps)
 		if (maps->maps[i].offset == 0 && maps->maps[i].path[0] == '/')
 			spans_add(sc, &mem, &maps->maps[i], &alloc);
 	qsort(sc->spans, sc->nspans, sizeof(*sc->spans), span_cmp);
+
+	free(sc->tables);
+	sc->ntables = 0;
+	sc->tables = calloc(maps->n ? maps->n : 1, sizeof(*sc->tables));
+	for (size_t i = 0; sc->tables && i < maps->n; i++) {
+		const struct proc_map *m = &maps->maps[i];
+		if (m->offset == 0 && (m->path[0] == '/' || strcmp(m->path, "[vdso]") == 0) &&
+		    table_of(sc, &mem, m, &sc->tables[sc->ntables].di) == 0)
+			sc->ntables++;
+	}
 }
 
 /* --- the checker --- */
 
-int stack_checker_new(pid_t pid, const struct proc_maps *maps, struct stack_checker **ret)
+int stack_checker_new(const struct remote *mem, const struct proc_maps *maps, struct stack_checker **ret)
 {
-	char path[64];
 	struct stack_checker *sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
-	sc->pid = pid;
-	sc->cache.fd = -1;
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	sc->cache.fd = open(path, O_RDONLY | O_CLOEXEC);
+	sc->pid = mem->pid;
+	sc->cache.fd = fcntl(mem->fd, F_DUPFD_CLOEXEC, 0);
 	sc->cache.data = malloc((size_t)CACHE_PAGES * PAGE_SIZE_4K);
 	sc->as = unw_create_addr_space(&accessors, 0);
 	if (sc->cache.fd < 0 || !sc->cache.data || !sc->as || stack_checker_set_ranges(sc, NULL, 0) < 0) {

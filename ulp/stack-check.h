@@ -44,10 +44,11 @@ struct stack_finding {
 struct stack_checker;
 
 /**
- * stack_checker_new() - a checker for @pid, with no ranges yet; @maps are
- * the process's mappings, whose unwind tables it reads from memory.
+ * stack_checker_new() - a checker for the process whose memory is @mem,
+ * with no ranges yet; @maps are the process's mappings, whose unwind
+ * tables it reads from memory.
  */
-int stack_checker_new(pid_t pid, const struct proc_maps *maps, struct stack_checker **ret);
+int stack_checker_new(const struct remote *mem, const struct proc_maps *maps, struct stack_checker **ret);
 
 void stack_checker_free(struct stack_checker *sc);
 
