@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "libpulp/procmaps.h"
 #include "ulp/proc.h"
 
 const char *path_basename(const char *path)
@@ -27,37 +28,57 @@ static int proc_open(pid_t pid, const char *what, FILE **ret_f)
 	return 0;
 }
 
-static int maps_line_parse(const char *line, struct proc_map *ret)
+/* The whole of a /proc file in one NUL-terminated buffer, few reads. */
+static int proc_read_all(pid_t pid, const char *what, char **ret_text)
 {
-	uint64_t start, end, offset, inode;
-	unsigned maj, min;
-	char perms[8];
-	int path_at = 0;
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %" SCNu64 " %n", &start, &end, perms, &offset,
-		   &maj, &min, &inode, &path_at) < 7)
-		return -EINVAL;
-	const char *path = line + path_at;
-	size_t len = strcspn(path, "\n");
-	*ret = (struct proc_map){ .start = start,
-				  .end = end,
-				  .offset = offset,
-				  .dev = (uint64_t)maj << 32 | min,
-				  .inode = inode,
-				  .exec = perms[2] == 'x' };
-	ret->path = strndup(path, len);
-	return ret->path ? 0 : -ENOMEM;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	size_t len = 0, cap = 16384;
+	char *text = malloc(cap);
+	int r = text ? 0 : -ENOMEM;
+	while (r == 0) {
+		if (cap - len < 4096) {
+			char *p = realloc(text, cap *= 2);
+			if (!p) {
+				r = -ENOMEM;
+				break;
+			}
+			text = p;
+		}
+		ssize_t n = read(fd, text + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = errno == ESRCH ? -ESRCH : -errno;
+		else if (n == 0)
+			break;
+		else
+			len += (size_t)n;
+	}
+	close(fd);
+	if (r < 0) {
+		free(text);
+		return r;
+	}
+	text[len] = '\0';
+	*ret_text = text;
+	return 0;
 }
 
 int proc_maps_read(pid_t pid, struct proc_maps *ret_maps)
 {
 	struct proc_maps m = PROC_MAPS_INIT;
-	FILE *f = NULL;
-	int r = proc_open(pid, "maps", &f);
+	int r = proc_read_all(pid, "maps", &m.text);
 	if (r < 0)
 		return r;
-	char *line = NULL;
-	size_t cap = 0, alloc = 0;
-	while (getline(&line, &cap, f) > 0) {
+	size_t alloc = 0;
+	for (char *line = *m.text ? m.text : NULL; line; line = (char *)maps_line_next(line)) {
+		struct maps_line l;
+		if (!maps_line_parse(line, &l))
+			continue;
 		if (m.n == alloc) {
 			alloc = alloc ? 2 * alloc : 64;
 			struct proc_map *n = realloc(m.maps, alloc * sizeof(*n));
@@ -67,11 +88,18 @@ int proc_maps_read(pid_t pid, struct proc_maps *ret_maps)
 			}
 			m.maps = n;
 		}
-		if (maps_line_parse(line, &m.maps[m.n]) == 0)
-			m.n++;
+		m.maps[m.n++] = (struct proc_map){ .start = l.start,
+						   .end = l.end,
+						   .offset = l.offset,
+						   .dev = (uint64_t)l.major << 32 | l.minor,
+						   .inode = l.inode,
+						   .exec = l.perms[2] == 'x',
+						   .path = (char *)l.path };
 	}
-	free(line);
-	fclose(f);
+	/* Paths point into the text: cut them at their newlines now that
+	 * every line has been found. */
+	for (size_t i = 0; r == 0 && i < m.n; i++)
+		m.maps[i].path[strcspn(m.maps[i].path, "\n")] = '\0';
 	if (r == 0 && m.n == 0)
 		r = -ESRCH; /* a zombie or a kernel thread: nothing to patch */
 	if (r < 0) {
@@ -84,9 +112,8 @@ int proc_maps_read(pid_t pid, struct proc_maps *ret_maps)
 
 void proc_maps_release(struct proc_maps *m)
 {
-	for (size_t i = 0; i < m->n; i++)
-		free(m->maps[i].path);
 	free(m->maps);
+	free(m->text);
 	*m = (struct proc_maps)PROC_MAPS_INIT;
 }
 
@@ -156,14 +183,22 @@ int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n)
 
 int proc_comm(pid_t pid, char *buf, size_t len)
 {
-	FILE *f = NULL;
-	int r = proc_open(pid, "comm", &f);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (!len) {
+		close(fd);
+		return -EINVAL;
+	}
+	ssize_t n = read(fd, buf, len - 1);
+	int r = n < 0 ? -errno : 0;
+	close(fd);
 	if (r < 0)
 		return r;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = '\0';
+	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
 	return 0;
 }
 

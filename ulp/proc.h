@@ -18,6 +18,7 @@ struct proc_map {
 struct proc_maps {
 	struct proc_map *maps;
 	size_t n;
+	char *text; /* the file, which the paths point into */
 };
 
 /* clang-format off */

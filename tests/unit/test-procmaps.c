@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * test-procmaps.c - the runtime's lookup of one address in the text of
- * /proc/self/maps: the path kernels before 6.11 (no PROCMAP_QUERY) take
- * when the runtime checks which file a patch was mapped from.
+ * test-procmaps.c - parsing the text of a maps file: the runtime's lookup
+ * of one address (the path kernels before 6.11, without PROCMAP_QUERY,
+ * take when it checks which file a patch was mapped from) and the lines
+ * the controller reads for every process it patches.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,13 +84,83 @@ static void test_own_maps(void **state)
 	assert_true(ino != 0);
 }
 
+/* Every field of a line, and the path up to the end of its line only. */
+static void test_line_fields(void **state)
+{
+	(void)state;
+	struct maps_line l;
+	assert_true(maps_line_parse(maps + 0, &l));
+	assert_int_equal(l.start, 0x55a341aa0000);
+	assert_int_equal(l.end, 0x55a341aa1000);
+	assert_memory_equal(l.perms, "r--p", 4);
+	assert_int_equal(l.offset, 0);
+	assert_int_equal(l.major, 0xfe);
+	assert_int_equal(l.minor, 1);
+	assert_int_equal(l.inode, 1311);
+	assert_int_equal(l.path_len, strlen("/usr/bin/prog"));
+	assert_memory_equal(l.path, "/usr/bin/prog", l.path_len);
+
+	const char *line = maps_line_next(maps);
+	assert_true(maps_line_parse(line, &l));
+	assert_int_equal(l.path_len, strlen("/opt/patch with spaces.so"));
+	assert_memory_equal(l.path, "/opt/patch with spaces.so", l.path_len);
+
+	line = maps_line_next(line);
+	assert_true(maps_line_parse(line, &l));
+	assert_memory_equal(l.perms, "r-xp", 4);
+	assert_int_equal(l.offset, 0x1000);
+	assert_int_equal(l.major, 0x103);
+
+	line = maps_line_next(line);
+	assert_true(maps_line_parse(line, &l));
+	assert_memory_equal(l.path, "[stack]", l.path_len);
+
+	line = maps_line_next(line);
+	assert_true(maps_line_parse(line, &l));
+	assert_int_equal(l.start, 0xffffffffff600000);
+	assert_null(maps_line_next(line));
+
+	/* Anonymous: no path, at the end of the text or of a line. */
+	assert_true(maps_line_parse("1000-2000 rw-p 00000000 00:00 0", &l));
+	assert_int_equal(l.path_len, 0);
+	assert_true(maps_line_parse("1000-2000 rw-p 00000000 00:00 0 \nnext", &l));
+	assert_int_equal(l.path_len, 0);
+	assert_true(maps_line_parse("1000-2000 r--p 0 08:01 7 /lib/x.so (deleted)\n", &l));
+	assert_int_equal(l.path_len, strlen("/lib/x.so (deleted)"));
+}
+
+/* Fields missing, out of place or too large. */
+static void test_line_refused(void **state)
+{
+	(void)state;
+	struct maps_line l;
+	static const char *const bad[] = {
+		"",
+		"\n",
+		"1000-2000",
+		"1000-2000 r--p",
+		"1000-2000 r--p 0 08:01",
+		"1000-2000 r--p 0 08:01 x /x",
+		"1000-2000 r-- 0 08:01 5 /x",
+		"-2000 r--p 0 08:01 5 /x",
+		"1000-2000 r--p 0 0801 5 /x",
+		"1000-2000 r--p 0 08:01 5x /x",
+		"1000-2000  r--p 0 08:01 5 /x",
+		"10000000000000000-2000 r--p 0 08:01 5 /x",
+		"1000-2000 r--p 0 100000000:01 5 /x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (maps_line_parse(bad[i], &l))
+			fail_msg("accepted: '%s'", bad[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_not_mapped),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_own_maps),
+		cmocka_unit_test(test_lines),	    cmocka_unit_test(test_not_mapped),
+		cmocka_unit_test(test_malformed),   cmocka_unit_test(test_own_maps),
+		cmocka_unit_test(test_line_fields), cmocka_unit_test(test_line_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
