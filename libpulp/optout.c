@@ -78,11 +78,21 @@ static bool groups_match(const char *list)
 	return list_any(list, id_match, &in);
 }
 
+/* getenv() without calling into the C library (see runtime_init()). */
+static const char *env_get(const char *name)
+{
+	size_t len = strlen(name);
+	for (char **e = environ; e && *e; e++)
+		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+			return *e + len + 1;
+	return NULL;
+}
+
 bool optout_disabled(void)
 {
-	const char *paths = getenv("LIBPULP_DISABLE_ON_PATH");
-	const char *users = getenv("LIBPULP_DISABLE_ON_USERS");
-	const char *groups = getenv("LIBPULP_DISABLE_ON_GROUPS");
+	const char *paths = env_get("LIBPULP_DISABLE_ON_PATH");
+	const char *users = env_get("LIBPULP_DISABLE_ON_USERS");
+	const char *groups = env_get("LIBPULP_DISABLE_ON_GROUPS");
 
 	if (paths) {
 		char exe[4096];

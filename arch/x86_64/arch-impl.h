@@ -25,4 +25,12 @@ struct arch_regs {
 #define ARCH_REGS_INIT {.xstate = NULL}
 /* clang-format on */
 
+/* A system call with up to two arguments, straight to the kernel. */
+static inline long arch_syscall2(long nr, long a, long b)
+{
+	long ret;
+	__asm__ volatile("syscall" : "=a"(ret) : "0"(nr), "D"(a), "S"(b) : "rcx", "r11", "memory");
+	return ret;
+}
+
 #endif

@@ -7,11 +7,15 @@
  * dynamic symbol table may define only ULP_RUNTIME_SYMBOL and the
  * version node that carries it.  Also: the runtime must not interpose
  * the allocator or install anything behind the target's back, so it must
- * not even import sigaction/signal/pthread_create.
+ * not even import sigaction/signal/pthread_create.  And it must not bind
+ * to the C library's IFUNCs (memcpy, strlen...): their resolvers run at
+ * start-up in every process and fault in libc pages around them.
  */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <link.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -33,6 +37,8 @@ struct dynsyms {
 	size_t ndefined;
 	char imported[256][128];
 	size_t nimported;
+	char ifuncs[512][64]; /* defined as STT_GNU_IFUNC */
+	size_t nifuncs;
 };
 
 static void dynsyms_read(const char *path, struct dynsyms *d)
@@ -56,6 +62,8 @@ static void dynsyms_read(const char *path, struct dynsyms *d)
 			const char *name = elf_strptr(elf, sh.sh_link, s.st_name);
 			if (s.st_shndx == SHN_UNDEF && d->nimported < 256)
 				strncpy(d->imported[d->nimported++], name, 127);
+			else if (GELF_ST_TYPE(s.st_info) == STT_GNU_IFUNC && d->nifuncs < 512)
+				strncpy(d->ifuncs[d->nifuncs++], name, 63);
 			else if (GELF_ST_BIND(s.st_info) != STB_LOCAL && d->ndefined < 64)
 				strncpy(d->defined[d->ndefined++], name, 127);
 		}
@@ -99,6 +107,27 @@ static void test_no_interposition_no_threads_no_handlers(void **state)
 		assert_true(strcmp(d.defined[i], "malloc") != 0 && strcmp(d.defined[i], "free") != 0);
 }
 
+static void test_no_libc_ifuncs(void **state)
+{
+	(void)state;
+	/* The C library this test runs with: the one targets run with. */
+	void *h = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+	struct link_map *lm = NULL;
+	assert_non_null(h);
+	assert_int_equal(dlinfo(h, RTLD_DI_LINKMAP, &lm), 0);
+	static struct dynsyms libc, lp;
+	dynsyms_read(lm->l_name, &libc);
+	dlclose(h);
+	assert_true(libc.nifuncs > 10); /* memcpy, strlen, ...: else this test proves nothing */
+	dynsyms_read(libpulp_path, &lp);
+	for (size_t i = 0; i < lp.nimported; i++)
+		for (size_t f = 0; f < libc.nifuncs; f++)
+			if (strcmp(lp.imported[i], libc.ifuncs[f]) == 0)
+				fail_msg("libpulp.so imports '%s', an IFUNC of the C library: use the runtime's own "
+					 "(libpulp/string.c) or a function that is not one",
+					 lp.imported[i]);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -109,6 +138,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exports_only_abi),
 		cmocka_unit_test(test_no_interposition_no_threads_no_handlers),
+		cmocka_unit_test(test_no_libc_ifuncs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
