@@ -32,6 +32,7 @@ struct samples {
 
 void samples_add(struct samples *s, double v);
 double samples_median(const struct samples *s); /* NaN when empty */
+double samples_mean(const struct samples *s);	/* NaN when empty */
 double samples_min(const struct samples *s);
 double samples_max(const struct samples *s);
 void samples_release(struct samples *s);

@@ -67,6 +67,14 @@ double samples_median(const struct samples *s)
 	return m;
 }
 
+double samples_mean(const struct samples *s)
+{
+	double sum = 0;
+	for (size_t i = 0; i < s->n; i++)
+		sum += s->v[i];
+	return s->n ? sum / (double)s->n : NAN;
+}
+
 double samples_min(const struct samples *s)
 {
 	double m = s->n ? s->v[0] : NAN;
