@@ -73,6 +73,8 @@ void fleet_trigger(const pid_t *pids, size_t n, const struct patch_file *pf, con
 		free(seen), free(workers), free(fds);
 		return sequential(pids, n, pf, o, reps);
 	}
+	/* What every worker would read from the same files, read once. */
+	patch_warm(pids[0], pf);
 	fflush(NULL); /* nothing buffered may be written twice */
 	for (unsigned k = 0; k < jobs; k++) {
 		int p[2];

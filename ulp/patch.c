@@ -471,6 +471,20 @@ static int trigger_activate(struct trigger *tr)
 	}
 }
 
+void patch_warm(pid_t pid, const struct patch_file *pf)
+{
+	struct runtime_view v = RUNTIME_VIEW_INIT;
+	struct stack_checker *sc = NULL;
+	if (runtime_view_open(pid, &v) == 0) {
+		const struct container *c = &pf->c;
+		object_find(&v.mem, &v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
+		if (stack_checker_new(&v.mem, &v.maps, &sc) == 0)
+			borrow_ranges_set(sc, pid, &v.mem, &v.maps);
+	}
+	stack_checker_free(sc);
+	runtime_view_close(&v);
+}
+
 void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, struct trigger_report *rep)
 {
 	uint64_t start = clock_us();

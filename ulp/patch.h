@@ -58,4 +58,13 @@ struct trigger_report {
 
 void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, struct trigger_report *rep);
 
+/*
+ * patch_warm() - read, without touching the process, what a trigger on
+ * @pid would read from its files (ELF headers and build-ids, the C
+ * library's symbols, the read-only segments the stack check unwinds
+ * through) into the caches keyed by file.  Fleet workers forked after it
+ * share that work instead of each redoing it.
+ */
+void patch_warm(pid_t pid, const struct patch_file *pf);
+
 #endif
