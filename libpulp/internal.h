@@ -35,6 +35,8 @@ static inline uint64_t addr_of(const void *p)
 HIDDEN __attribute__((format(printf, 1, 2))) void msg_log(const char *fmt, ...);
 HIDDEN extern struct ulp_msgq ulp_msgq;
 HIDDEN void msg_log_ready(uint64_t pid, const char *suffix);
+/* runtime_now() - seconds since the epoch, and the milliseconds in *@ret_ms. */
+HIDDEN uint64_t runtime_now(uint32_t *ret_ms);
 
 /* registry.c */
 HIDDEN struct ulp_patch *registry_find(const uint8_t id[ULP_ID_LEN]);

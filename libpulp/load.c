@@ -348,9 +348,7 @@ int patch_load(const char *path, const uint8_t id[ULP_ID_LEN], struct ulp_patch 
 
 	memcpy(p->id, id, ULP_ID_LEN);
 	p->state = ULP_PATCH_LOADED;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now); /* not time(): an IFUNC (see string.c) */
-	p->load_time = (uint64_t)now.tv_sec;
+	p->load_time = runtime_now(NULL);
 	registry_insert(p);
 	msg_log("loaded '%s' for '%s' (%u functions)", path, c.target_name, c.nfuncs);
 	*ret_patch = p;

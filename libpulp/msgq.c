@@ -44,16 +44,30 @@ static size_t fmt_u64(char *out, uint64_t v)
  * plus @suffix, written without stdio: printf's code is a good part of
  * the pages a process would otherwise touch only because of the runtime.
  */
+/*
+ * The wall clock, from the kernel: the C library's clock_gettime() reads
+ * the vDSO's data pages, which a process that never asked for the time
+ * has not mapped yet; mapping them costs more than one system call, at
+ * start-up and on the borrowed thread alike.
+ */
+uint64_t runtime_now(uint32_t *ret_ms)
+{
+	struct timespec ts = { 0 };
+	arch_syscall2(SYS_clock_gettime, CLOCK_REALTIME, (long)&ts);
+	if (ret_ms)
+		*ret_ms = (uint32_t)(ts.tv_nsec / 1000000);
+	return (uint64_t)ts.tv_sec;
+}
+
 void msg_log_ready(uint64_t pid, const char *suffix)
 {
 	static const char ready[] = "] runtime ready in pid ";
 	char line[128];
-	struct timespec ts = { 0 };
+	uint32_t ms;
 	size_t n = 0;
-	arch_syscall2(SYS_clock_gettime, CLOCK_REALTIME, (long)&ts); /* no C library code: see runtime_init() */
 	line[n++] = '[';
-	n += fmt_u64(line + n, (uint64_t)ts.tv_sec);
-	uint64_t ms = (uint64_t)ts.tv_nsec / 1000000u; /* ".mmm", as msg_log() writes it */
+	n += fmt_u64(line + n, runtime_now(&ms));
+	/* ".mmm", as msg_log() writes it */
 	line[n++] = '.';
 	line[n++] = (char)('0' + ms / 100);
 	line[n++] = (char)('0' + ms / 10 % 10);
@@ -70,9 +84,9 @@ void msg_log_ready(uint64_t pid, const char *suffix)
 void msg_log(const char *fmt, ...)
 {
 	char line[ULP_MSG_MAX + 32];
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	int n = snprintf(line, sizeof(line), "[%lld.%03ld] ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+	uint32_t ms;
+	uint64_t sec = runtime_now(&ms);
+	int n = snprintf(line, sizeof(line), "[%llu.%03u] ", (unsigned long long)sec, ms);
 
 	va_list ap;
 	va_start(ap, fmt);
