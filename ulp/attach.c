@@ -21,24 +21,28 @@ uint64_t clock_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* ulp's own policy, asked once (a fleet worker boosts once per process). */
 static int boost_saved_policy = -1;
 static struct sched_param boost_saved_param;
+static bool boosted;
 
 void controller_boost(void)
 {
 	struct sched_param fifo = { .sched_priority = 1 };
-	int policy = sched_getscheduler(0);
-	if (policy < 0 || sched_getparam(0, &boost_saved_param) < 0)
-		return;
-	if (sched_setscheduler(0, SCHED_FIFO, &fifo) == 0)
+	if (boost_saved_policy < 0) {
+		int policy = sched_getscheduler(0);
+		if (policy < 0 || sched_getparam(0, &boost_saved_param) < 0)
+			return;
 		boost_saved_policy = policy;
+	}
+	boosted = sched_setscheduler(0, SCHED_FIFO, &fifo) == 0;
 }
 
 void controller_unboost(void)
 {
-	if (boost_saved_policy >= 0)
+	if (boosted)
 		sched_setscheduler(0, boost_saved_policy, &boost_saved_param);
-	boost_saved_policy = -1;
+	boosted = false;
 }
 
 struct thread *process_thread(struct process *p, pid_t tid)

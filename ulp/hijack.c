@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
@@ -24,23 +25,30 @@
 
 #define BLOB_ALIGN 16
 
-/* Copy the blobs below the red zone; fill in their addresses. */
+/* Copy the blobs below the red zone (one write); fill in their addresses. */
 static int args_place(struct process *p, const struct arch_regs *saved, const struct call_arg *args, unsigned nargs,
 		      uint64_t *values, uint64_t *ret_sp)
 {
-	uint64_t sp = arch_call_scratch_sp(saved);
+	uint64_t top = arch_call_scratch_sp(saved), sp = top;
 	for (unsigned i = 0; i < nargs; i++) {
 		values[i] = args[i].value;
 		if (!args[i].blob)
 			continue;
 		sp = (sp - args[i].blob->len) & ~(uint64_t)(BLOB_ALIGN - 1);
-		int r = remote_write(&p->mem, sp, args[i].blob->data, args[i].blob->len);
-		if (r < 0)
-			return r;
 		values[i] = sp;
 	}
 	*ret_sp = sp;
-	return 0;
+	if (sp == top)
+		return 0;
+	uint8_t *buf = calloc(1, top - sp);
+	if (!buf)
+		return -ENOMEM;
+	for (unsigned i = 0; i < nargs; i++)
+		if (args[i].blob)
+			memcpy(buf + (values[i] - sp), args[i].blob->data, args[i].blob->len);
+	int r = remote_write(&p->mem, sp, buf, top - sp);
+	free(buf);
+	return r;
 }
 
 /*

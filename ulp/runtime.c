@@ -95,11 +95,15 @@ static int registry_scan(const struct remote *mem, struct runtime *rt, const uin
 int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN], uint32_t *ret_state)
 {
 	/* The runtime only changes the registry while a controller borrows
-	 * a thread, for microseconds: a retry sees it stable. */
+	 * a thread, for microseconds: a retry sees it stable.  The first pass
+	 * starts from the caller's copy of the runtime: the scan ends by
+	 * checking that the generation it started from is still current. */
 	for (int i = 0; i < REGISTRY_RETRIES; i++) {
-		int r = runtime_refresh(mem, rt);
+		int r = i ? runtime_refresh(mem, rt) : 0;
 		if (r == 0)
 			r = registry_scan(mem, rt, id, ret_state);
+		if (r < 0 && i == 0)
+			r = -EAGAIN; /* an old copy may point to stale memory: again, fresh */
 		if (r != -EAGAIN)
 			return r;
 	}
