@@ -13,6 +13,7 @@
 #include "ulp/commands.h"
 #include "ulp/discover.h"
 #include "ulp/fleet.h"
+#include "ulp/interrupt.h"
 #include "ulp/log.h"
 #include "ulp/patch.h"
 #include "ulp/proc.h"
@@ -134,6 +135,7 @@ int cmd_trigger(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	interrupt_install();
 	struct patch_file pf = PATCH_FILE_INIT;
 	int r = patch_file_open(argv[optind], &pf);
 	if (r < 0) {
@@ -176,5 +178,10 @@ int cmd_trigger(int argc, char **argv)
 	printf("Processes patched: %u, Skipped: %u, Failed: %u.\n", t.patched, t.skipped, t.failed);
 	free(pids);
 	patch_file_release(&pf);
+	if (interrupted() && !t.inconsistent) {
+		log_error("interrupted (%s): the processes not reported as patched were left as they were",
+			  strsignal(interrupted()));
+		return EXIT_FAILED;
+	}
 	return t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : EXIT_OK;
 }

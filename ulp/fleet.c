@@ -18,6 +18,7 @@
 
 #include "libpulp/ulp-errors.h"
 #include "ulp/fleet.h"
+#include "ulp/interrupt.h"
 
 struct fleet_record {
 	size_t index;
@@ -89,13 +90,17 @@ void fleet_trigger(const pid_t *pids, size_t n, const struct patch_file *pf, con
 		close(p[1]);
 		fds[k] = workers[k] > 0 ? p[0] : (close(p[0]), -1);
 	}
+	/* A signal sent to ulp alone (kill PID) reaches every worker too. */
+	interrupt_forward_to(workers, jobs);
 	for (unsigned k = 0; k < jobs; k++) {
 		if (fds[k] >= 0) {
 			worker_collect(fds[k], reps, n, seen);
 			close(fds[k]);
 		}
-		if (workers[k] > 0)
+		if (workers[k] > 0) {
+			interrupt_forward_remove(workers[k]);
 			waitpid(workers[k], NULL, 0);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!seen[i]) {

@@ -21,6 +21,7 @@
 #include "ulp/attach.h"
 #include "ulp/borrow.h"
 #include "ulp/hijack.h"
+#include "ulp/interrupt.h"
 #include "ulp/log.h"
 #include "ulp/objects.h"
 #include "ulp/patch.h"
@@ -447,6 +448,13 @@ static int report_not_consistent(struct trigger *tr)
 				      : ", which the patch replaces");
 }
 
+/* ulp was asked to stop: the process is as it was (see interrupt.h). */
+static int report_interrupted(struct trigger *tr, const char *when)
+{
+	return report(tr, OUTCOME_SKIPPED, -ECANCELED, "process %d not patched: ulp was interrupted (%s) %s", tr->pid,
+		      strsignal(interrupted()), when);
+}
+
 static int trigger_activate(struct trigger *tr)
 {
 	int r = runtime_txn_read(&tr->proc.mem, &tr->v.rt, &tr->txn);
@@ -466,6 +474,8 @@ static int trigger_activate(struct trigger *tr)
 			return r;
 		if (clock_us() + backoff > tr->deadline)
 			return report_not_consistent(tr);
+		if (interrupted())
+			return report_interrupted(tr, "before the switch: nothing in it changed");
 		usleep(backoff);
 		backoff = backoff * 2 > BACKOFF_MAX_US ? BACKOFF_MAX_US : backoff * 2;
 	}
@@ -499,19 +509,28 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 		.deadline = start + (uint64_t)o->timeout_ms * 1000u,
 	};
 	*rep = (struct trigger_report){ .outcome = OUTCOME_PATCHED };
+	if (interrupted()) {
+		report_interrupted(&tr, "before it was touched");
+		return;
+	}
 
+	sigset_t mask;
 	int r = trigger_inspect(&tr);
 	uint64_t t = clock_us();
 	rep->inspect_us = t - start;
+	interrupt_hold(&mask);
 	if (r == 0 && (r = process_attach(&tr.v.mem, &tr.proc)) < 0)
 		access_error(&tr, r);
 	rep->attach_us = clock_us() - t;
 	if (r == 0)
 		r = trigger_load(&tr);
+	if (r == 0 && interrupted())
+		r = report_interrupted(&tr, "before the switch: nothing in it changed");
 	if (r == 0)
 		r = trigger_activate(&tr);
 
 	process_detach(&tr.proc);
+	interrupt_release(&mask);
 	stack_checker_free(tr.sc);
 	txn_release(&tr.txn);
 	runtime_view_close(&tr.v);
