@@ -13,19 +13,6 @@ setup
 
 S=$(container slow)
 
-# wait_in_sleep PID - until the thread PID's main thread sleeps in the
-# patch's constructor (clock_nanosleep or nanosleep), i.e. ulp is waiting
-# for the borrowed call.
-wait_in_sleep() {
-	local pid=$1 i sc _rest
-	for ((i = 0; i < EXPECT_TIMEOUT * 100; i++)); do
-		read -r sc _rest <"/proc/$pid/task/$pid/syscall" 2>/dev/null
-		[ "$sc" = 230 ] || [ "$sc" = 35 ] && return 0
-		sleep 0.01
-	done
-	fail "the borrowed thread of $pid never slept in the patch's constructor (syscall '$sc')"
-}
-
 # the ulp process under the background timeout(1)
 ulp_child() {
 	pgrep -P "$BG_PID" -x ulp || fail "no ulp under the background timeout $BG_PID"
@@ -34,6 +21,8 @@ ulp_child() {
 target_start t "$TARGETS/target-prog"
 pid=$(tpid t)
 
+# The target's main thread, borrowed, sleeps in the patch's constructor
+# while ulp waits for the call: wait_in_sleep.
 step "SIGINT while the borrowed thread loads the patch"
 ulp_bg_start trigger -p "$pid" "$S"
 wait_in_sleep "$pid"

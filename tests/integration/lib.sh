@@ -270,6 +270,18 @@ wait_in_read() {
 	fail "thread $tid of $pid is not blocked in read($3, ...): its syscall file says '$sc $a'"
 }
 
+# wait_in_sleep PID [TID] - wait (bounded) until thread TID (default: the
+# main thread) of PID sleeps in nanosleep (35) or clock_nanosleep (230).
+wait_in_sleep() {
+	local pid=$1 tid=${2:-$1} i sc _rest
+	for ((i = 0; i < EXPECT_TIMEOUT * 100; i++)); do
+		read -r sc _rest <"/proc/$pid/task/$tid/syscall" 2>/dev/null
+		[ "$sc" = 35 ] || [ "$sc" = 230 ] && return 0
+		sleep 0.01
+	done
+	fail "thread $tid of $pid is not in a sleep: its syscall file says '$sc'"
+}
+
 # --- ulp ------------------------------------------------------------------
 
 # run_ulp ARGS... - run ulp with a time limit; sets RC, OUT (stdout), ERR

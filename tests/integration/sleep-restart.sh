@@ -18,23 +18,11 @@ P=$(container plain)
 target_start t "$TARGETS/sleep-prog" "$SLEEP_MS"
 pid=$(tpid t)
 
-# in_sleep - wait (bounded) until the target sits in nanosleep (35) or
-# clock_nanosleep (230).
-in_sleep() {
-	local i sc
-	for ((i = 0; i < 100; i++)); do
-		read -r sc _ <"/proc/$pid/syscall" 2>/dev/null
-		[ "$sc" = 35 ] || [ "$sc" = 230 ] && return 0
-		sleep 0.01
-	done
-	fail "target is not in a sleep: /proc/$pid/syscall says '$sc'"
-}
-
 # into_sleep - called right after the target answered a command, i.e.
 # as it starts a sleep: return INTO_MS later, the target still asleep.
 into_sleep() {
 	sleep "$(printf '0.%03d' "$INTO_MS")"
-	in_sleep
+	wait_in_sleep "$pid"
 }
 
 # Each answer comes when a sleep has ended, just before the next one.
