@@ -10,9 +10,13 @@
  * (paths, metadata, a few hundred patch sites), so plain loops serve.
  *
  * Hidden: they serve libpulp.so's own calls (the compiler's included) and
- * nobody else's.  Built with -fno-builtin and without loop-to-call
- * transformations so that none of them turns into a call to itself.
+ * nobody else's.  An object of libpulp.so, not an archive member: a
+ * sanitizer build links its runtime's interceptors first, and an archive
+ * member would then never be pulled in.  Loops are not turned into calls
+ * (which here would be calls to themselves).
  */
+#pragma GCC optimize("no-tree-loop-distribute-patterns")
+
 #include <stddef.h>
 #include <stdint.h>
 
