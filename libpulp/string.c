@@ -112,7 +112,9 @@ HIDDEN int strncmp(const char *a, const char *b, size_t n)
 
 HIDDEN int strcmp(const char *a, const char *b)
 {
-	return strncmp(a, b, SIZE_MAX);
+	for (;; a++, b++)
+		if (*a != *b || !*a)
+			return (unsigned char)*a - (unsigned char)*b;
 }
 
 HIDDEN size_t strcspn(const char *s, const char *reject)
