@@ -5,6 +5,8 @@
  *   Processes patched: X, Skipped: Y, Failed: Z.
  */
 #include <errno.h>
+#include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,76 @@ static void report_print(pid_t pid, const struct patch_file *pf, bool revert, co
 	}
 }
 
+static const char *const outcome_names[] = {
+	[OUTCOME_PATCHED] = "patched",
+	[OUTCOME_SKIPPED] = "skipped",
+	[OUTCOME_FAILED] = "failed",
+	[OUTCOME_INCONSISTENT] = "inconsistent",
+};
+
+/* --json: one object per process; the human lines are not printed. */
+static json_object *report_json(pid_t pid, const struct trigger_report *rep, struct tally *t)
+{
+	char comm[64] = "";
+	proc_comm(pid, comm, sizeof(comm));
+	t->patched += rep->outcome == OUTCOME_PATCHED;
+	t->skipped += rep->outcome == OUTCOME_SKIPPED;
+	t->failed += rep->outcome == OUTCOME_FAILED || rep->outcome == OUTCOME_INCONSISTENT;
+	t->inconsistent += rep->outcome == OUTCOME_INCONSISTENT;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "pid", json_object_new_int(pid));
+	json_object_object_add(o, "name", json_object_new_string(comm));
+	json_object_object_add(o, "status", json_object_new_string(outcome_names[rep->outcome]));
+	json_object_object_add(o, "reason", rep->outcome == OUTCOME_PATCHED ? NULL : json_object_new_string(rep->msg));
+	if (rep->outcome == OUTCOME_PATCHED) {
+		static const char *const names[] = { "inspect", "attach", "load",  "stop", "check",
+						     "write",	"resume", "pause", "total" };
+		const uint64_t v[] = { rep->inspect_us, rep->attach_us, rep->load_us,  rep->stop_us, rep->check_us,
+				       rep->write_us,	rep->resume_us, rep->pause_us, rep->total_us };
+		json_object *ph = json_object_new_object();
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			json_object_object_add(ph, names[i], json_object_new_int64((int64_t)v[i]));
+		json_object_object_add(o, "phases_us", ph);
+		json_object_object_add(o, "stops", json_object_new_int((int)rep->attempts));
+	}
+	return o;
+}
+
+static json_object *document_new(const char *patch, const struct trigger_opts *o)
+{
+	json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "command", json_object_new_string("trigger"));
+	json_object_object_add(doc, "patch", json_object_new_string(patch));
+	json_object_object_add(doc, "revert", json_object_new_boolean(o->revert));
+	return doc;
+}
+
+/*
+ * The end of every trigger: the summary line, or with --json the document
+ * with the same counts, the exit status and whether ulp was interrupted.
+ */
+static int trigger_finish(json_object *doc, const struct tally *t, int status)
+{
+	if (!doc) {
+		printf("Processes patched: %u, Skipped: %u, Failed: %u.\n", t->patched, t->skipped, t->failed);
+		return status;
+	}
+	json_object *sum = json_object_new_object();
+	json_object_object_add(sum, "patched", json_object_new_int((int)t->patched));
+	json_object_object_add(sum, "skipped", json_object_new_int((int)t->skipped));
+	json_object_object_add(sum, "failed", json_object_new_int((int)t->failed));
+	json_object_object_add(sum, "inconsistent", json_object_new_int((int)t->inconsistent));
+	json_object_object_add(doc, "summary", sum);
+	json_object_object_add(doc, "interrupted",
+			       interrupted() ? json_object_new_string(strsignal(interrupted())) : NULL);
+	json_object_object_add(doc, "exit_status", json_object_new_int(status));
+	if (!json_object_object_get_ex(doc, "processes", NULL))
+		json_object_object_add(doc, "processes", json_object_new_array());
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+	return status;
+}
+
 static int timeout_parse(const char *s, int *ret_ms)
 {
 	char *end;
@@ -89,12 +161,14 @@ int cmd_trigger(int argc, char **argv)
 		{ "check-stack", no_argument, NULL, 'c' },
 		{ "no-stack-check", no_argument, NULL, 'N' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trigger_opts o = { .timeout_ms = DEFAULT_TIMEOUT_S * 1000 };
 	const char *spec = NULL;
 	unsigned jobs = DEFAULT_JOBS;
+	bool json = false;
 	char *end;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "p:cj:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
@@ -115,6 +189,9 @@ int cmd_trigger(int argc, char **argv)
 			break;
 		case 'N':
 			o.no_stack_check = true;
+			break;
+		case 'J':
+			json = true;
 			break;
 		case 'j':
 			jobs = (unsigned)strtoul(optarg, &end, 10);
@@ -140,8 +217,8 @@ int cmd_trigger(int argc, char **argv)
 	int r = patch_file_open(argv[optind], &pf);
 	if (r < 0) {
 		log_error_errno(r, "cannot use live patch '%s'", argv[optind]);
-		printf("Processes patched: 0, Skipped: 0, Failed: 1.\n");
-		return EXIT_FAILED;
+		struct tally none = { .failed = 1 };
+		return trigger_finish(json ? document_new(argv[optind], &o) : NULL, &none, EXIT_FAILED);
 	}
 	pid_t *pids = NULL;
 	size_t n = 0;
@@ -164,6 +241,8 @@ int cmd_trigger(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	fleet_trigger(pids, n, &pf, &o, jobs, reps);
+	json_object *doc = json ? document_new(pf.path, &o) : NULL;
+	json_object *procs = json ? json_object_new_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
 		/* A process found by its name or its runtime may exit before or
 		 * during its turn: it is gone, which is not a failure. */
@@ -172,16 +251,21 @@ int cmd_trigger(int argc, char **argv)
 			log_debug("pid %d exited before it could be patched", pids[i]);
 			continue;
 		}
-		report_print(pids[i], &pf, o.revert, &reps[i], &t);
+		if (json)
+			json_object_array_add(procs, report_json(pids[i], &reps[i], &t));
+		else
+			report_print(pids[i], &pf, o.revert, &reps[i], &t);
 	}
+	if (json)
+		json_object_object_add(doc, "processes", procs);
 	free(reps);
-	printf("Processes patched: %u, Skipped: %u, Failed: %u.\n", t.patched, t.skipped, t.failed);
 	free(pids);
 	patch_file_release(&pf);
+	int status = t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : EXIT_OK;
 	if (interrupted() && !t.inconsistent) {
 		log_error("interrupted (%s): the processes not reported as patched were left as they were",
 			  strsignal(interrupted()));
-		return EXIT_FAILED;
+		status = EXIT_FAILED;
 	}
-	return t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : EXIT_OK;
+	return trigger_finish(doc, &t, status);
 }
