@@ -9,6 +9,7 @@
 #define ULP_COMMANDS_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct command {
@@ -57,6 +58,8 @@ int common_option(int opt, const char *name);
  * Return: -1 when parsed (pid in @ret_pid), else the exit status to return.
  */
 int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid);
+/* command_parse_pid_json() - the same, also accepting --json (*@ret_json). */
+int command_parse_pid_json(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid, bool *ret_json);
 
 /** command_usage() - print "usage: ulp NAME USAGE" to stderr. */
 void command_usage(const char *name);

@@ -14,7 +14,7 @@ static const struct command commands[] = {
 	{ "trigger", cmd_trigger,
 	  "[-p PID|WILDCARD] [--revert] [--timeout=S] [--no-stack-check] [-j N] [--json] FILE.so",
 	  "apply (or revert) a live patch in a running process" },
-	{ "check", cmd_check, "-p PID FILE.so", "exit 1 if the patch is applied in PID, 0 if not" },
+	{ "check", cmd_check, "-p PID [--json] FILE.so", "exit 1 if the patch is applied in PID, 0 if not" },
 	{ "messages", cmd_messages, "-p PID", "print the runtime's log from inside a process" },
 	{ "packer", cmd_packer, "FILE.dsc [-o OUT] [-l PATCH.so] [-t TARGET]",
 	  "build a live patch container from a description" },
@@ -50,8 +50,14 @@ void command_usage(const char *name)
 
 int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid)
 {
+	return command_parse_pid_json(argc, argv, name, nargs, ret_pid, NULL);
+}
+
+int command_parse_pid_json(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid, bool *ret_json)
+{
 	static const struct option opts[] = {
 		{ "process", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'J' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -60,6 +66,10 @@ int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t 
 	while ((opt = getopt_long(argc, argv, "p:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
 		if (opt == 'p') {
 			spec = optarg;
+			continue;
+		}
+		if (opt == 'J' && ret_json) {
+			*ret_json = true;
 			continue;
 		}
 		int r = common_option(opt, name);

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# json-trigger.sh - `ulp trigger --json`: stdout is exactly one JSON
-# document (checked by a JSON parser, tests/targets/json-query.c), field by
-# field, for a process patched, skipped, reverted, and for a patch file
-# that cannot be read; the exit status is in the document too.
+# json-output.sh - `ulp trigger --json` and `ulp check --json`: stdout is
+# exactly one JSON document (checked by a JSON parser,
+# tests/targets/json-query.c), field by field: a process patched, skipped,
+# reverted, a patch file that cannot be read; applied, not applied, and a
+# process that does not exist.  The exit status is in the document too.
 . "$(dirname "$0")/lib.sh"
 setup
 
@@ -42,6 +43,15 @@ field interrupted null
 field exit_status 0
 ask t "plain 5" '^plain 1005$'
 
+step "check --json: applied (exit 1, libpulp's convention)"
+run_ulp check --json -p "$pid" "$P"
+[ $RC = 1 ] || fail "exit $RC, expected 1"
+field command check
+field pid "$pid"
+field status applied
+field reason null
+field exit_status 1
+
 step "apply again: skipped, with the reason"
 run_ulp trigger --json -p "$pid" "$P"
 [ $RC = 0 ] || fail "exit $RC"
@@ -56,6 +66,17 @@ run_ulp trigger --json --revert -p "$pid" "$P"
 field revert true
 field processes.0.status patched
 ask t "plain 5" '^plain 6$'
+run_ulp check --json -p "$pid" "$P"
+[ $RC = 0 ] || fail "exit $RC, expected 0"
+field status 'not applied'
+field exit_status 0
+
+step "check --json of a process that does not exist: error, exit 2"
+run_ulp check --json -p 999999999 "$P"
+[ $RC = 2 ] || fail "exit $RC, expected 2"
+field status error
+field reason '.+'
+field exit_status 2
 
 step "a patch file that cannot be read: failed, no process"
 run_ulp trigger --json -p "$pid" "$T/missing.so"
