@@ -16,8 +16,10 @@
  * --revert is accepted, as libpulp's ulp accepts it, and changes nothing.
  */
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "libpulp/ulp-errors.h"
 #include "packer/container.h"
@@ -49,45 +51,39 @@ static void dump_text(const struct container *c, const char *id)
 		printf("comment: %s\n", c->comments[i]);
 }
 
-/* A JSON string literal; control characters escaped, UTF-8 passed on. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static void dump_json(const struct container *c, const char *id)
 {
-	printf("{\"patch_id\": \"%s\", \"version\": %u, \"target\": ", id, c->version);
-	json_string(c->target_name);
-	printf(", \"build_id\": \"");
-	hex_print(c->buildid, c->buildid_len);
-	printf("\", \"functions\": [");
+	static const char digits[] = "0123456789abcdef";
+	char *hex = calloc(2 * (size_t)c->buildid_len + 1, 1);
+	for (uint32_t i = 0; hex && i < c->buildid_len; i++) {
+		hex[2 * i] = digits[c->buildid[i] >> 4];
+		hex[2 * i + 1] = digits[c->buildid[i] & 0xf];
+	}
+	json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "patch_id", json_object_new_string(id));
+	json_object_object_add(doc, "version", json_object_new_int((int)c->version));
+	json_object_object_add(doc, "target", json_object_new_string(c->target_name));
+	json_object_object_add(doc, "build_id", json_object_new_string(hex ? hex : ""));
+	free(hex);
+	json_object *funcs = json_object_new_array();
 	for (uint32_t i = 0; i < c->nfuncs; i++) {
 		const struct container_func *f = &c->funcs[i];
-		printf("%s{\"old\": ", i ? ", " : "");
-		json_string(f->old_name);
-		printf(", \"new\": ");
-		json_string(f->new_name);
-		printf(", \"old_offset\": %" PRIu64 ", \"old_size\": %" PRIu64 ", \"new_offset\": %" PRIu64
-		       ", \"new_size\": %" PRIu64 "}",
-		       f->old_off, f->old_size, f->new_off, f->new_size);
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "old", json_object_new_string(f->old_name));
+		json_object_object_add(o, "new", json_object_new_string(f->new_name));
+		json_object_object_add(o, "old_offset", json_object_new_uint64(f->old_off));
+		json_object_object_add(o, "old_size", json_object_new_uint64(f->old_size));
+		json_object_object_add(o, "new_offset", json_object_new_uint64(f->new_off));
+		json_object_object_add(o, "new_size", json_object_new_uint64(f->new_size));
+		json_object_array_add(funcs, o);
 	}
-	printf("], \"comments\": [");
-	for (uint32_t i = 0; i < c->ncomments; i++) {
-		printf("%s", i ? ", " : "");
-		json_string(c->comments[i]);
-	}
-	printf("]}\n");
+	json_object_object_add(doc, "functions", funcs);
+	json_object *comments = json_object_new_array();
+	for (uint32_t i = 0; i < c->ncomments; i++)
+		json_object_array_add(comments, json_object_new_string(c->comments[i]));
+	json_object_object_add(doc, "comments", comments);
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
 }
 
 int cmd_dump(int argc, char **argv)

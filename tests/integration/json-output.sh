@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# json-output.sh - `ulp trigger --json` and `ulp check --json`: stdout is
+# json-output.sh - `ulp trigger --json`, `ulp check --json` and `ulp dump
+# --json`: stdout is
 # exactly one JSON document (checked by a JSON parser,
 # tests/targets/json-query.c), field by field: a process patched, skipped,
 # reverted, a patch file that cannot be read; applied, not applied, and a
@@ -77,6 +78,18 @@ run_ulp check --json -p 999999999 "$P"
 field status error
 field reason '.+'
 field exit_status 2
+
+step "dump --json: the container's metadata"
+run_ulp dump --json "$P"
+[ $RC = 0 ] || fail "exit $RC"
+field patch_id '[0-9a-f]{64}'
+field target libplain.so
+field build_id '[0-9a-f]+'
+field functions.# 1
+field functions.0.old plain_value
+field functions.0.new plain_value_v2
+field functions.0.old_size '[1-9][0-9]*'
+field comments.0 'Test patch for libplain.so.*'
 
 step "a patch file that cannot be read: failed, no process"
 run_ulp trigger --json -p "$pid" "$T/missing.so"
