@@ -91,6 +91,7 @@ __attribute__((constructor)) static void runtime_init(void)
 	ulp_runtime.fn_prepare = addr_of((const void *)runtime_prepare);
 	ulp_runtime.msgq = addr_of(&ulp_msgq);
 	ulp_runtime.enabled = !optout_disabled();
+	ulp_runtime.disabled_by = ulp_runtime.enabled ? 0 : ULP_DISABLED_BY_RULE;
 	msg_log_ready((uint64_t)arch_syscall2(SYS_getpid, 0, 0),
 		      ulp_runtime.enabled ? "" : " (live patching disabled)");
 	/* The magic last: a controller that sees it sees everything above. */

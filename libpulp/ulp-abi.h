@@ -39,6 +39,12 @@ enum ulp_patch_state {
 	ULP_PATCH_REVERTED = 3,
 };
 
+/* ulp_runtime.disabled_by: who turned live patching off. */
+enum ulp_disabled_by {
+	ULP_DISABLED_BY_RULE = 1,	   /* LIBPULP_DISABLE_ON_* at start-up */
+	ULP_DISABLED_BY_SET_PATCHABLE = 2, /* ulp set_patchable disable */
+};
+
 /* ulp_write.flags */
 #define ULP_WRITE_TEXT 1u /* a patch site: no thread's ip may lie inside it */
 
@@ -113,14 +119,14 @@ struct ulp_runtime {
 	uint64_t stub;	     /* ulp_entry_stub: where a borrowed thread starts */
 	uint64_t fn_prepare; /* int64_t fn(uint64_t op, const char *path, const uint8_t *id) */
 	uint64_t generation;
-	uint64_t patches;    /* newest struct ulp_patch, 0 if none */
-	uint64_t txn;	     /* prepared struct ulp_txn, 0 if none */
-	uint64_t seq;	     /* last applied_seq handed out */
-	uint64_t msgq;	     /* struct ulp_msgq */
-	int32_t error;	     /* sticky: nonzero refuses further patching */
-	uint32_t enabled;    /* 0: live patching disabled in this process */
-	int32_t last_result; /* result of the last fn_prepare */
-	uint32_t reserved;
+	uint64_t patches;	    /* newest struct ulp_patch, 0 if none */
+	uint64_t txn;		    /* prepared struct ulp_txn, 0 if none */
+	uint64_t seq;		    /* last applied_seq handed out */
+	uint64_t msgq;		    /* struct ulp_msgq */
+	int32_t error;		    /* sticky: nonzero refuses further patching */
+	uint32_t enabled;	    /* 0: live patching disabled in this process */
+	int32_t last_result;	    /* result of the last fn_prepare */
+	uint32_t disabled_by;	    /* enum ulp_disabled_by, when !enabled */
 	char last_msg[ULP_MSG_MAX]; /* the message explaining last_result */
 };
 

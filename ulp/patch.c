@@ -120,7 +120,12 @@ static int trigger_inspect(struct trigger *tr)
 	if (r < 0)
 		return access_error(tr, r);
 	if (!tr->v.rt.state.enabled)
-		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED, "live patching is disabled in process %d", tr->pid);
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED, "live patching is disabled in process %d%s",
+			      tr->pid,
+			      tr->v.rt.state.disabled_by == ULP_DISABLED_BY_SET_PATCHABLE
+				      ? " (by ulp set_patchable: 'ulp set_patchable enable' turns it on)"
+			      : tr->v.rt.state.disabled_by == ULP_DISABLED_BY_RULE ? " (by LIBPULP_DISABLE_ON_*)"
+										   : "");
 
 	r = object_find(&tr->v.mem, &tr->v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
 	if (r == -ULP_E_BUILDID)

@@ -18,9 +18,11 @@ static const struct command commands[] = {
 	{ "messages", cmd_messages, "-p PID", "print the runtime's log from inside a process" },
 	{ "packer", cmd_packer, "FILE.dsc [-o OUT] [-l PATCH.so] [-t TARGET]",
 	  "build a live patch container from a description" },
-	{ "dump", cmd_dump, "FILE.so", "print a live patch container's metadata" },
+	{ "dump", cmd_dump, "FILE.so [-b] [--json]", "print a live patch container's metadata" },
 	{ "livepatchable", cmd_livepatchable, "FILE",
 	  "exit 0 if FILE was built with patchable function entries, 1 if not" },
+	{ "set_patchable", cmd_set_patchable, "enable|disable [-p PID|WILDCARD] [-u USER]",
+	  "turn live patching on or off in running processes" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
