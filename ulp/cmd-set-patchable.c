@@ -12,13 +12,10 @@
  * ones and reverts (trigger reports it SKIPPED).
  */
 #include <errno.h>
-#include <limits.h>
-#include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "libpulp/ulp-errors.h"
 #include "ulp/commands.h"
@@ -26,31 +23,6 @@
 #include "ulp/log.h"
 #include "ulp/proc.h"
 #include "ulp/runtime.h"
-
-/* @user: a name or a numeric id. */
-static int user_parse(const char *user, uid_t *ret_uid)
-{
-	struct passwd *pw = getpwnam(user);
-	if (pw) {
-		*ret_uid = pw->pw_uid;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(user, &end, 10);
-	if (errno || !*user || *end || v > UINT_MAX)
-		return -EINVAL;
-	*ret_uid = (uid_t)v;
-	return 0;
-}
-
-static bool owned_by(pid_t pid, uid_t uid)
-{
-	char path[64];
-	struct stat st;
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	return stat(path, &st) == 0 && st.st_uid == uid;
-}
 
 static int set_one(pid_t pid, bool enable)
 {
@@ -91,22 +63,13 @@ int cmd_set_patchable(int argc, char **argv)
 		command_usage("set_patchable");
 		return EXIT_USAGE;
 	}
-	uid_t uid = 0;
-	if (user && user_parse(user, &uid) < 0) {
-		log_error("unknown user '%s': give a user name or a numeric id", user);
-		return EXIT_USAGE;
-	}
 	pid_t *pids = NULL;
 	size_t n = 0;
-	int r = discover_pids(spec, &pids, &n);
-	if (r < 0) {
-		log_error_errno(r, "cannot list processes");
-		return EXIT_FAILED;
-	}
+	int r = command_select(spec, user, &pids, &n);
+	if (r >= 0)
+		return r;
 	unsigned changed = 0, failed = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (user && !owned_by(pids[i], uid))
-			continue;
 		char comm[64] = "";
 		proc_comm(pids[i], comm, sizeof(comm));
 		r = set_one(pids[i], enable);

@@ -26,6 +26,7 @@ int cmd_packer(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_livepatchable(int argc, char **argv);
 int cmd_set_patchable(int argc, char **argv);
+int cmd_patches(int argc, char **argv);
 
 /* Exit statuses shared by the commands; documented in docs/ulp.1.md. */
 enum ulp_exit {
@@ -59,6 +60,13 @@ int common_option(int opt, const char *name);
  * Return: -1 when parsed (pid in @ret_pid), else the exit status to return.
  */
 int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid);
+/**
+ * command_select() - the processes -p @spec and -u @user select (either
+ * may be NULL), in *@ret_pids (free() it).  Return: -1 when done, else
+ * the exit status to return (the error is reported).
+ */
+int command_select(const char *spec, const char *user, pid_t **ret_pids, size_t *ret_n);
+
 /* command_parse_pid_json() - the same, also accepting --json (*@ret_json). */
 int command_parse_pid_json(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid, bool *ret_json);
 

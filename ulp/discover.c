@@ -2,10 +2,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ulp/discover.h"
@@ -89,4 +92,28 @@ int discover_pids(const char *spec, pid_t **ret_pids, size_t *ret_n)
 	*ret_pids = pids;
 	*ret_n = n;
 	return 0;
+}
+
+int discover_user_parse(const char *user, uid_t *ret_uid)
+{
+	struct passwd *pw = getpwnam(user);
+	if (pw) {
+		*ret_uid = pw->pw_uid;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(user, &end, 10);
+	if (errno || !*user || *end || v > UINT_MAX)
+		return -EINVAL;
+	*ret_uid = (uid_t)v;
+	return 0;
+}
+
+bool discover_owned_by(pid_t pid, uid_t uid)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return stat(path, &st) == 0 && st.st_uid == uid;
 }

@@ -18,4 +18,10 @@ bool discover_is_pid(const char *spec);
 
 int discover_pids(const char *spec, pid_t **ret_pids, size_t *ret_n);
 
+/** discover_user_parse() - the uid of @user, a name or a numeric id. */
+int discover_user_parse(const char *user, uid_t *ret_uid);
+
+/** discover_owned_by() - whether process @pid belongs to @uid (-u). */
+bool discover_owned_by(pid_t pid, uid_t uid);
+
 #endif

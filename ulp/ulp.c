@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ulp/commands.h"
+#include "ulp/discover.h"
 #include "ulp/log.h"
 
 static const struct command commands[] = {
@@ -21,6 +22,8 @@ static const struct command commands[] = {
 	{ "dump", cmd_dump, "FILE.so [-b] [--json]", "print a live patch container's metadata" },
 	{ "livepatchable", cmd_livepatchable, "FILE",
 	  "exit 0 if FILE was built with patchable function entries, 1 if not" },
+	{ "patches", cmd_patches, "[-p PID|WILDCARD] [-u USER] [-b] [--only-livepatched] [--json]",
+	  "show live patching status, livepatchable libraries and applied patches of processes" },
 	{ "set_patchable", cmd_set_patchable, "enable|disable [-p PID|WILDCARD] [-u USER]",
 	  "turn live patching on or off in running processes" },
 };
@@ -85,6 +88,29 @@ int command_parse_pid_json(int argc, char **argv, const char *name, int nargs, p
 		return EXIT_USAGE;
 	}
 	*ret_pid = (pid_t)pid;
+	return -1;
+}
+
+int command_select(const char *spec, const char *user, pid_t **ret_pids, size_t *ret_n)
+{
+	uid_t uid = 0;
+	if (user && discover_user_parse(user, &uid) < 0) {
+		log_error("unknown user '%s': give a user name or a numeric id", user);
+		return EXIT_USAGE;
+	}
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int r = discover_pids(spec, &pids, &n);
+	if (r < 0) {
+		log_error_errno(r, "cannot list processes");
+		return EXIT_FAILED;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!user || discover_owned_by(pids[i], uid))
+			pids[kept++] = pids[i];
+	*ret_pids = pids;
+	*ret_n = kept;
 	return -1;
 }
 

@@ -270,6 +270,19 @@ wait_in_read() {
 	fail "thread $tid of $pid is not blocked in read($3, ...): its syscall file says '$sc $a'"
 }
 
+# json_field PATH REGEX - the last command's stdout must be exactly one
+# JSON document (parsed by tests/targets/json-query) whose value at PATH
+# ("processes.0.status", "processes.#" for a length) matches REGEX whole.
+JSON_QUERY=$TARGETS/json-query
+json_field() {
+	local v rc
+	v=$("$JSON_QUERY" "$1" <<<"$OUT")
+	rc=$?
+	[ $rc = 2 ] && fail "stdout is not one JSON document"
+	[ $rc = 0 ] || fail "the document has no '$1'"
+	[[ $v =~ ^$2$ ]] || fail "'$1' is '$v', expected /$2/"
+}
+
 # wait_in_sleep PID [TID] - wait (bounded) until thread TID (default: the
 # main thread) of PID sleeps in nanosleep (35) or clock_nanosleep (230).
 wait_in_sleep() {
