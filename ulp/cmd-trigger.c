@@ -50,7 +50,7 @@ static void report_phases(pid_t pid, const struct trigger_report *rep)
 static void report_print(pid_t pid, const struct patch_file *pf, bool revert, const struct trigger_report *rep,
 			 struct tally *t)
 {
-	char comm[64] = "";
+	char comm[64] = "?"; /* a process that has exited has no name any more */
 	proc_comm(pid, comm, sizeof(comm));
 	switch (rep->outcome) {
 	case OUTCOME_PATCHED:
@@ -248,8 +248,9 @@ int cmd_trigger(int argc, char **argv)
 		 * during its turn: it is gone, which is not a failure. */
 		if (!named && reps[i].outcome == OUTCOME_FAILED &&
 		    (reps[i].code == -ESRCH || reps[i].code == -ULP_E_EXITED)) {
-			log_debug("pid %d exited before it could be patched", pids[i]);
-			continue;
+			reps[i].outcome = OUTCOME_SKIPPED;
+			snprintf(reps[i].msg, sizeof(reps[i].msg), "process %d exited before it could be patched",
+				 pids[i]);
 		}
 		if (json)
 			json_object_array_add(procs, report_json(pids[i], &reps[i], &t));
