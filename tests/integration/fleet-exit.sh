@@ -6,16 +6,16 @@
 # counts match the per-process lines, and every surviving process answers
 # with the new code.  The patch's constructor sleeps 300 ms on the
 # borrowed thread, so the victim is caught in the middle of its load.
-# Other tests' processes with the runtime may be selected too (no -p):
-# they do not load libmany.so and are only skipped, so the checks are
-# made per pid of ours.
+# Other tests' processes with the runtime are selected too (no -p): they
+# do not load libexit.so (exit-prog's own build of lib-many.c), so they
+# are only looked at and skipped; the checks are made per pid of ours.
 . "$(dirname "$0")/lib.sh"
 setup
 
-S=$(container manyslow)
+S=$(container exitslow)
 N=100
 for ((k = 0; k < N; k++)); do
-	QUIET=1 target_start "m$k" "$TARGETS/many-prog"
+	QUIET=1 target_start "m$k" "$TARGETS/exit-prog"
 done
 victim=$(tpid m50)
 

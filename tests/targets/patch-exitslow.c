@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * patch-manyslow.c - a patch for many_value() whose object takes 300 ms to
+ * patch-exitslow.c - a patch for many_value() in libexit.so (lib-many.c
+ * under another name) whose object takes 300 ms to
  * load (its constructor sleeps on the borrowed thread), so that a test can
  * kill a process while a fleet trigger is loading the patch into it
  * (fleet-exit.sh).
