@@ -257,17 +257,29 @@ assert_alive() {
 	pid_alive "${T_PID[$1]}" || fail "$1 (pid ${T_PID[$1]}) is not running"
 }
 
-# wait_in_read PID TID FD - wait (bounded) until thread TID of PID is
-# blocked in read(2) on descriptor FD (per /proc/PID/task/TID/syscall).
-wait_in_read() {
-	local pid=$1 tid=$2 fd i sc a _rest
-	fd=$(printf '0x%x' "$3")
-	for ((i = 0; i < EXPECT_TIMEOUT * 50; i++)); do
-		read -r sc a _rest <"/proc/$pid/task/$tid/syscall" 2>/dev/null
-		[ "$sc" = 0 ] && [ "$a" = "$fd" ] && return 0
-		sleep 0.02
+# wait_syscall PID TID REGEX WHAT - wait (bounded) until thread TID of PID
+# is blocked in a system call whose /proc/PID/task/TID/syscall line
+# starts with REGEX (the number, then the arguments in hex); WHAT says it
+# in the failure.
+wait_syscall() {
+	local pid=$1 tid=$2 re=$3 what=$4 i line=
+	for ((i = 0; i < EXPECT_TIMEOUT * 100; i++)); do
+		read -r line <"/proc/$pid/task/$tid/syscall" 2>/dev/null
+		[[ $line =~ ^($re)( |$) ]] && return 0
+		sleep 0.01
 	done
-	fail "thread $tid of $pid is not blocked in read($3, ...): its syscall file says '$sc $a'"
+	fail "thread $tid of $pid is not $what: its syscall file says '$line'"
+}
+
+# wait_in_read PID TID FD - until thread TID of PID is blocked in read(FD).
+wait_in_read() {
+	wait_syscall "$1" "$2" "0 $(printf '0x%x' "$3")" "blocked in read($3, ...)"
+}
+
+# wait_in_sleep PID [TID] - until thread TID (default: the main thread)
+# of PID sleeps in nanosleep (35) or clock_nanosleep (230).
+wait_in_sleep() {
+	wait_syscall "$1" "${2:-$1}" "35|230" "in a sleep"
 }
 
 # json_field PATH REGEX - the last command's stdout must be exactly one
@@ -281,18 +293,6 @@ json_field() {
 	[ $rc = 2 ] && fail "stdout is not one JSON document"
 	[ $rc = 0 ] || fail "the document has no '$1'"
 	[[ $v =~ ^$2$ ]] || fail "'$1' is '$v', expected /$2/"
-}
-
-# wait_in_sleep PID [TID] - wait (bounded) until thread TID (default: the
-# main thread) of PID sleeps in nanosleep (35) or clock_nanosleep (230).
-wait_in_sleep() {
-	local pid=$1 tid=${2:-$1} i sc _rest
-	for ((i = 0; i < EXPECT_TIMEOUT * 100; i++)); do
-		read -r sc _rest <"/proc/$pid/task/$tid/syscall" 2>/dev/null
-		[ "$sc" = 35 ] || [ "$sc" = 230 ] && return 0
-		sleep 0.01
-	done
-	fail "thread $tid of $pid is not in a sleep: its syscall file says '$sc'"
 }
 
 # --- ulp ------------------------------------------------------------------
