@@ -88,10 +88,11 @@ uint32_t arch_site_body_off(const struct arch_site *site);
 bool arch_site_ip_ok(uint32_t len, uint32_t off);
 
 /*
- * arch_syscall2() - system call @nr with arguments @a and @b, without the
- * C library: returns the kernel's value (-errno on failure).  The
- * runtime's constructor uses it so that a process which is never patched
- * does not fault in C library code only because the runtime is there.
+ * long arch_syscall2(long nr, long a, long b) (inline, arch-impl.h) -
+ * system call @nr with arguments @a and @b, without the C library:
+ * returns the kernel's value (-errno on failure).  The runtime's
+ * constructor uses it so that a process which is never patched does not
+ * fault in C library code only because the runtime is there.
  */
 
 /* --- borrowing a thread (controller side only) --- */

@@ -40,11 +40,6 @@ static size_t fmt_u64(char *out, uint64_t v)
 }
 
 /*
- * msg_log_ready() - the constructor's line, "[time] runtime ready in pid N"
- * plus @suffix, written without stdio: printf's code is a good part of
- * the pages a process would otherwise touch only because of the runtime.
- */
-/*
  * The wall clock, from the kernel: the C library's clock_gettime() reads
  * the vDSO's data pages, which a process that never asked for the time
  * has not mapped yet; mapping them costs more than one system call, at
@@ -59,6 +54,11 @@ uint64_t runtime_now(uint32_t *ret_ms)
 	return (uint64_t)ts.tv_sec;
 }
 
+/*
+ * msg_log_ready() - the constructor's line, "[time] runtime ready in pid N"
+ * plus @suffix, written without stdio: printf's code is a good part of
+ * the pages a process would otherwise touch only because of the runtime.
+ */
 void msg_log_ready(uint64_t pid, const char *suffix)
 {
 	static const char ready[] = "] runtime ready in pid ";

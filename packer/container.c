@@ -190,14 +190,19 @@ static void digest_compute(const uint8_t *file, size_t len, size_t pos, uint8_t 
 	sha256_final(&s, out);
 }
 
-void container_id_hex(const uint8_t digest[ULP_DIGEST_LEN], char out[2 * ULP_DIGEST_LEN + 1])
+void hex_encode(const uint8_t *p, size_t len, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	for (int i = 0; i < ULP_DIGEST_LEN; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xf];
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 0xf];
 	}
-	out[2 * ULP_DIGEST_LEN] = '\0';
+	out[2 * len] = '\0';
+}
+
+void container_id_hex(const uint8_t digest[ULP_DIGEST_LEN], char out[2 * ULP_DIGEST_LEN + 1])
+{
+	hex_encode(digest, ULP_DIGEST_LEN, out);
 }
 
 /* --- parsing the metadata --- */

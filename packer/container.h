@@ -135,6 +135,9 @@ bool container_target_matches(const char *target_name, const char *path);
  */
 int container_notes_buildid(const uint8_t *notes, size_t len, const uint8_t **ret_id, uint32_t *ret_len);
 
+/** hex_encode() - @len bytes as 2 * @len lowercase hex digits + NUL in @out. */
+void hex_encode(const uint8_t *p, size_t len, char *out);
+
 /** container_id_hex() - the patch id (digest) as 64 hex digits + NUL. */
 void container_id_hex(const uint8_t digest[ULP_DIGEST_LEN], char out[2 * ULP_DIGEST_LEN + 1]);
 

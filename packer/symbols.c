@@ -17,13 +17,19 @@
 
 int elf_file_open(const char *path, struct elf_file *ret_f)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : elf_file_from_fd(fd, ret_f);
+}
+
+int elf_file_from_fd(int fd, struct elf_file *ret_f)
+{
 	struct elf_file f = ELF_FILE_INIT;
 	int r = -ULP_E_NOT_ELF;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOSYS;
-	f.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (f.fd < 0)
-		return -errno;
+	f.fd = fd;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		r = -ENOSYS;
+		goto out;
+	}
 	f.elf = elf_begin(f.fd, ELF_C_READ_MMAP, NULL);
 	if (!f.elf || elf_kind(f.elf) != ELF_K_ELF || !gelf_getehdr(f.elf, &f.ehdr))
 		goto out;

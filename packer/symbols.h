@@ -31,6 +31,8 @@ struct elf_file {
 
 /** elf_file_open() - open @path. Return: 0, -errno or -ULP_E_NOT_ELF. */
 int elf_file_open(const char *path, struct elf_file *ret_f);
+/** elf_file_from_fd() - the same for an open file; @fd is the object's from now on. */
+int elf_file_from_fd(int fd, struct elf_file *ret_f);
 void elf_file_release(struct elf_file *f);
 
 /** struct elf_func - a defined symbol: value (offset from the load base

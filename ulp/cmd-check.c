@@ -28,8 +28,7 @@ static void check_json(pid_t pid, const char *patch, int r, uint32_t state, int 
 										   : "not applied"));
 	json_object_object_add(doc, "reason", r < 0 ? json_object_new_string(ulp_strerror(r)) : NULL);
 	json_object_object_add(doc, "exit_status", json_object_new_int(status));
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(doc);
+	json_print(doc);
 }
 
 int cmd_check(int argc, char **argv)

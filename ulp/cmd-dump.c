@@ -28,19 +28,22 @@
 
 enum { OPT_REVERT = 256, OPT_JSON };
 
-static void hex_print(const uint8_t *p, size_t len)
+/* The target's build-id in hex; free() it (NULL: out of memory). */
+static char *buildid_hex(const struct container *c)
 {
-	for (size_t i = 0; i < len; i++)
-		printf("%02x", p[i]);
+	char *hex = malloc(2 * (size_t)c->buildid_len + 1);
+	if (hex)
+		hex_encode(c->buildid, c->buildid_len, hex);
+	return hex;
 }
 
 static void dump_text(const struct container *c, const char *id)
 {
 	printf("patch id: %s\n", id);
+	char *hex = buildid_hex(c);
 	printf("target: %s\n", c->target_name);
-	printf("build id: ");
-	hex_print(c->buildid, c->buildid_len);
-	printf("\n");
+	printf("build id: %s\n", hex ? hex : "");
+	free(hex);
 	for (uint32_t i = 0; i < c->nfuncs; i++) {
 		const struct container_func *f = &c->funcs[i];
 		printf("function: %s -> %s (old offset 0x%" PRIx64 ", size %" PRIu64 "; new offset 0x%" PRIx64
@@ -53,12 +56,7 @@ static void dump_text(const struct container *c, const char *id)
 
 static void dump_json(const struct container *c, const char *id)
 {
-	static const char digits[] = "0123456789abcdef";
-	char *hex = calloc(2 * (size_t)c->buildid_len + 1, 1);
-	for (uint32_t i = 0; hex && i < c->buildid_len; i++) {
-		hex[2 * i] = digits[c->buildid[i] >> 4];
-		hex[2 * i + 1] = digits[c->buildid[i] & 0xf];
-	}
+	char *hex = buildid_hex(c);
 	json_object *doc = json_object_new_object();
 	json_object_object_add(doc, "patch_id", json_object_new_string(id));
 	json_object_object_add(doc, "version", json_object_new_int((int)c->version));
@@ -82,8 +80,7 @@ static void dump_json(const struct container *c, const char *id)
 	for (uint32_t i = 0; i < c->ncomments; i++)
 		json_object_array_add(comments, json_object_new_string(c->comments[i]));
 	json_object_object_add(doc, "comments", comments);
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(doc);
+	json_print(doc);
 }
 
 int cmd_dump(int argc, char **argv)
@@ -122,8 +119,9 @@ int cmd_dump(int argc, char **argv)
 	char id[2 * ULP_DIGEST_LEN + 1];
 	container_id_hex(c.digest, id);
 	if (buildid_only) {
-		hex_print(c.buildid, c.buildid_len);
-		printf("\n");
+		char *hex = buildid_hex(&c);
+		printf("%s\n", hex ? hex : "");
+		free(hex);
 	} else if (json) {
 		dump_json(&c, id);
 	} else {

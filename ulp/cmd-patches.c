@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "libpulp/ulp-errors.h"
+#include "packer/container.h"
 #include "packer/symbols.h"
 #include "ulp/commands.h"
 #include "ulp/discover.h"
@@ -30,9 +31,8 @@
 
 enum { OPT_ONLY = 256, OPT_JSON };
 
-#define VERDICTS_MAX   256
-#define REGISTRY_TRIES 100
-#define STRING_MAX     4096
+#define VERDICTS_MAX 256
+#define STRING_MAX   4096
 
 struct opts {
 	bool buildids, only_livepatched, json;
@@ -51,13 +51,9 @@ static bool object_livepatchable(pid_t pid, const struct proc_map *m, const uint
 	for (size_t i = 0; len && i < nverdicts; i++)
 		if (verdicts[i].len == len && memcmp(verdicts[i].id, id, len) == 0)
 			return verdicts[i].yes;
-	char path[96];
-	snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", (int)pid, (unsigned long long)m->start,
-		 (unsigned long long)m->end);
 	struct elf_file f = ELF_FILE_INIT;
-	int r = elf_file_open(path, &f);
-	if (r < 0)
-		r = elf_file_open(m->path, &f);
+	int fd = proc_map_open(pid, m);
+	int r = fd < 0 ? fd : elf_file_from_fd(fd, &f);
 	bool yes = r == 0 && elf_file_livepatchable(&f) == 1;
 	elf_file_release(&f);
 	if (len && nverdicts < VERDICTS_MAX) {
@@ -67,24 +63,6 @@ static bool object_livepatchable(pid_t pid, const struct proc_map *m, const uint
 		v->yes = yes;
 	}
 	return yes;
-}
-
-/* A NUL-terminated string in the process (at most STRING_MAX - 1 bytes). */
-static int remote_string(const struct remote *mem, uint64_t addr, char *buf)
-{
-	for (size_t done = 0; done < STRING_MAX - 1;) {
-		size_t chunk = 256 - (addr + done) % 256; /* never across a page */
-		if (chunk > STRING_MAX - 1 - done)
-			chunk = STRING_MAX - 1 - done;
-		int r = remote_read(mem, addr + done, buf + done, chunk);
-		if (r < 0)
-			return r;
-		if (memchr(buf + done, '\0', chunk))
-			return 0;
-		done += chunk;
-	}
-	buf[STRING_MAX - 1] = '\0';
-	return 0;
 }
 
 /* The bug labels in a comment: bsc#123, jsc#ABC-12, CVE-2021-3449... */
@@ -107,20 +85,21 @@ static json_object *patch_json(const struct remote *mem, const struct ulp_patch 
 {
 	char *s = malloc(STRING_MAX);
 	json_object *o = json_object_new_object();
-	if (!s || remote_string(mem, p->path, s) < 0) {
+	if (!s || remote_read_string(mem, p->path, s, STRING_MAX) < 0) {
 		free(s);
 		json_object_put(o);
 		return NULL;
 	}
 	json_object_object_add(o, "path", json_object_new_string(s));
-	if (remote_string(mem, p->target, s) == 0)
+	if (remote_read_string(mem, p->target, s, STRING_MAX) == 0)
 		json_object_object_add(o, "target", json_object_new_string(s));
 	json_object_object_add(o, "state", json_object_new_string(p->state < 4 ? state_names[p->state] : "unknown"));
 	json_object_object_add(o, "load_time", json_object_new_int64((int64_t)p->load_time));
 	json_object *comments = json_object_new_array(), *labels = json_object_new_array();
 	for (uint32_t i = 0; i < p->ncomments && i < 1000; i++) {
 		uint64_t at;
-		if (remote_read(mem, p->comments + 8 * i, &at, sizeof(at)) < 0 || remote_string(mem, at, s) < 0)
+		if (remote_read(mem, p->comments + 8 * i, &at, sizeof(at)) < 0 ||
+		    remote_read_string(mem, at, s, STRING_MAX) < 0)
 			break;
 		json_object_array_add(comments, json_object_new_string(s));
 		labels_add(labels, s);
@@ -131,51 +110,31 @@ static json_object *patch_json(const struct remote *mem, const struct ulp_patch 
 	return o;
 }
 
-/* The applied patches, newest first, from a stable registry. */
+/* The applied patches, newest first. */
 static int patches_read(const struct remote *mem, struct runtime *rt, json_object **ret)
 {
-	for (int tries = 0; tries < REGISTRY_TRIES; tries++) {
-		int r = runtime_refresh(mem, rt);
-		if (r < 0)
-			return r;
-		uint64_t gen = rt->state.generation;
-		if (gen & 1)
-			continue;
-		json_object *list = json_object_new_array();
-		uint64_t addr = rt->state.patches;
-		for (unsigned n = 0; addr && n < 100000; n++) {
-			struct ulp_patch p;
-			if (remote_read(mem, addr, &p, sizeof(p)) < 0)
-				break;
-			json_object *o = p.state == ULP_PATCH_APPLIED ? patch_json(mem, &p) : NULL;
-			if (o)
-				json_object_array_add(list, o);
-			addr = p.next;
-		}
-		if (runtime_refresh(mem, rt) == 0 && rt->state.generation == gen) {
-			*ret = list;
-			return 0;
-		}
-		json_object_put(list);
+	struct registry reg = REGISTRY_INIT;
+	int r = runtime_registry_read(mem, rt, &reg);
+	if (r < 0)
+		return r;
+	json_object *list = json_object_new_array();
+	for (size_t i = 0; i < reg.n; i++) {
+		json_object *o = reg.e[i].p.state == ULP_PATCH_APPLIED ? patch_json(mem, &reg.e[i].p) : NULL;
+		if (o)
+			json_object_array_add(list, o);
 	}
-	return -EAGAIN;
+	registry_release(&reg);
+	*ret = list;
+	return 0;
 }
 
-static const char *status_of(const struct ulp_runtime *s, const char **ret_by)
+static const char *status_of(const struct ulp_runtime *s)
 {
-	*ret_by = NULL;
-	if (s->error)
-		return "error";
-	if (s->enabled)
-		return "enabled";
-	*ret_by = s->disabled_by == ULP_DISABLED_BY_SET_PATCHABLE ? "set_patchable"
-		  : s->disabled_by == ULP_DISABLED_BY_RULE	  ? "rule"
-								  : NULL;
-	return "disabled";
+	return s->error ? "error" : s->enabled ? "enabled" : "disabled";
 }
 
 /* Everything about one process; NULL if it has no runtime (or is gone). */
-static json_object *process_json(pid_t pid, const struct opts *o, int *ret_r)
+static json_object *process_json(pid_t pid, int *ret_r)
 {
 	struct runtime_view v = RUNTIME_VIEW_INIT;
 	json_object *patches = NULL;
@@ -188,12 +147,12 @@ static json_object *process_json(pid_t pid, const struct opts *o, int *ret_r)
 		return NULL;
 	}
 	char comm[64] = "";
-	const char *by;
+	const char *by = runtime_disabled_by(&v.rt.state);
 	proc_comm(pid, comm, sizeof(comm));
 	json_object *p = json_object_new_object();
 	json_object_object_add(p, "pid", json_object_new_int(pid));
 	json_object_object_add(p, "name", json_object_new_string(comm));
-	json_object_object_add(p, "status", json_object_new_string(status_of(&v.rt.state, &by)));
+	json_object_object_add(p, "status", json_object_new_string(status_of(&v.rt.state)));
 	json_object_object_add(p, "disabled_by", by ? json_object_new_string(by) : NULL);
 	json_object_object_add(p, "error",
 			       v.rt.state.error ? json_object_new_string(ulp_strerror(v.rt.state.error)) : NULL);
@@ -202,13 +161,14 @@ static json_object *process_json(pid_t pid, const struct opts *o, int *ret_r)
 		const struct proc_map *m = &v.maps.maps[i];
 		uint8_t id[BUILDID_MAX];
 		size_t len = 0;
-		if (m->offset || m->path[0] != '/' || object_buildid(&v.mem, m, id, &len) < 0)
-			len = 0;
-		if (m->offset || m->path[0] != '/' || !object_livepatchable(pid, m, id, len))
+		if (m->offset || m->path[0] != '/')
 			continue;
-		char hex[2 * BUILDID_MAX + 1] = "";
-		for (size_t k = 0; k < len; k++)
-			snprintf(hex + 2 * k, 3, "%02x", id[k]);
+		if (object_buildid(&v.mem, m, id, &len) < 0)
+			len = 0;
+		if (!object_livepatchable(pid, m, id, len))
+			continue;
+		char hex[2 * BUILDID_MAX + 1];
+		hex_encode(id, len, hex);
 		json_object *l = json_object_new_object();
 		json_object_object_add(l, "path", json_object_new_string(m->path));
 		json_object_object_add(l, "build_id", json_object_new_string(hex));
@@ -217,7 +177,6 @@ static json_object *process_json(pid_t pid, const struct opts *o, int *ret_r)
 	json_object_object_add(p, "livepatchable", libs);
 	json_object_object_add(p, "patches", patches);
 	runtime_view_close(&v);
-	(void)o;
 	return p;
 }
 
@@ -228,8 +187,7 @@ static void process_print(json_object *p, const struct opts *o)
 	       json_object_get_string(json_object_object_get(p, "name")));
 	const char *status = json_object_get_string(json_object_object_get(p, "status"));
 	if (json_object_object_get_ex(p, "disabled_by", &v) && v)
-		printf("  Live patching: %s (by %s)\n", status,
-		       strcmp(json_object_get_string(v), "rule") == 0 ? "LIBPULP_DISABLE_ON_*" : "ulp set_patchable");
+		printf("  Live patching: %s (by %s)\n", status, runtime_disabled_by_text(json_object_get_string(v)));
 	else if (json_object_object_get_ex(p, "error", &v) && v)
 		printf("  Live patching: stopped by an internal error: %s\n", json_object_get_string(v));
 	else
@@ -304,7 +262,7 @@ int cmd_patches(int argc, char **argv)
 	unsigned failed = 0;
 	json_object *procs = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
-		json_object *p = process_json(pids[i], &o, &r);
+		json_object *p = process_json(pids[i], &r);
 		if (!p) {
 			/* A wildcard also matches processes without the runtime,
 			 * and any process may exit meanwhile: only a named one
@@ -333,8 +291,7 @@ int cmd_patches(int argc, char **argv)
 		json_object_object_add(doc, "command", json_object_new_string("patches"));
 		json_object_object_add(doc, "processes", procs);
 		json_object_object_add(doc, "exit_status", json_object_new_int(status));
-		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(doc);
+		json_print(doc);
 	} else {
 		json_object_put(procs);
 	}

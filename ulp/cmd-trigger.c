@@ -30,15 +30,37 @@ struct tally {
 	unsigned patched, skipped, failed, inconsistent;
 };
 
+static void tally_add(struct tally *t, enum trigger_outcome outcome)
+{
+	t->patched += outcome == OUTCOME_PATCHED;
+	t->skipped += outcome == OUTCOME_SKIPPED;
+	t->failed += outcome == OUTCOME_FAILED || outcome == OUTCOME_INCONSISTENT;
+	t->inconsistent += outcome == OUTCOME_INCONSISTENT;
+}
+
+/* The phases of a patched process, in the order -v and --json give them. */
+#define NPHASES 9
+static const char *const phase_names[NPHASES] = { "inspect", "attach", "load",	"stop", "check",
+						  "write",   "resume", "pause", "total" };
+
+static void phases_of(const struct trigger_report *rep, uint64_t us[NPHASES])
+{
+	const uint64_t v[NPHASES] = { rep->inspect_us, rep->attach_us, rep->load_us,  rep->stop_us, rep->check_us,
+				      rep->write_us,   rep->resume_us, rep->pause_us, rep->total_us };
+	memcpy(us, v, sizeof(v));
+}
+
 /* -v: where the time went; one stable line each, for tests/bench to parse. */
 static void report_phases(pid_t pid, const struct trigger_report *rep)
 {
-	log_debug("pid %d: phases (us): inspect %llu, attach %llu, load %llu, stop %llu, check %llu, write %llu, "
-		  "resume %llu, pause %llu, total %llu, stops %u, threads %u",
-		  pid, (unsigned long long)rep->inspect_us, (unsigned long long)rep->attach_us,
-		  (unsigned long long)rep->load_us, (unsigned long long)rep->stop_us, (unsigned long long)rep->check_us,
-		  (unsigned long long)rep->write_us, (unsigned long long)rep->resume_us,
-		  (unsigned long long)rep->pause_us, (unsigned long long)rep->total_us, rep->attempts, rep->threads);
+	uint64_t us[NPHASES];
+	char line[512];
+	size_t n = 0;
+	phases_of(rep, us);
+	for (size_t i = 0; i < NPHASES; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %llu, ", phase_names[i],
+				      (unsigned long long)us[i]);
+	log_debug("pid %d: phases (us): %sstops %u, threads %u", pid, line, rep->attempts, rep->threads);
 	log_debug("pid %d: load %.3f ms, stopped %.3f ms (%u stop%s), total %.3f ms", pid, rep->load_us / 1000.0,
 		  rep->pause_us / 1000.0, rep->attempts, rep->attempts == 1 ? "" : "s", rep->total_us / 1000.0);
 	if (rep->threads)
@@ -47,26 +69,19 @@ static void report_phases(pid_t pid, const struct trigger_report *rep)
 			  (double)rep->check_us / rep->threads);
 }
 
-static void report_print(pid_t pid, const struct patch_file *pf, bool revert, const struct trigger_report *rep,
-			 struct tally *t)
+static void report_print(pid_t pid, const char *comm, const struct patch_file *pf, bool revert,
+			 const struct trigger_report *rep)
 {
-	char comm[64] = "?"; /* a process that has exited has no name any more */
-	proc_comm(pid, comm, sizeof(comm));
 	switch (rep->outcome) {
 	case OUTCOME_PATCHED:
-		t->patched++;
 		log_info("pid %d (%s): %s '%s'", pid, comm, revert ? "reverted" : "applied", pf->path);
 		report_phases(pid, rep);
 		break;
 	case OUTCOME_SKIPPED:
-		t->skipped++;
 		log_info("pid %d (%s): SKIPPED: %s", pid, comm, rep->msg);
 		break;
 	case OUTCOME_INCONSISTENT:
-		t->inconsistent++;
-		/* fall through */
 	case OUTCOME_FAILED:
-		t->failed++;
 		log_error("%s", rep->msg);
 		break;
 	}
@@ -80,27 +95,19 @@ static const char *const outcome_names[] = {
 };
 
 /* --json: one object per process; the human lines are not printed. */
-static json_object *report_json(pid_t pid, const struct trigger_report *rep, struct tally *t)
+static json_object *report_json(pid_t pid, const char *comm, const struct trigger_report *rep)
 {
-	char comm[64] = "";
-	proc_comm(pid, comm, sizeof(comm));
-	t->patched += rep->outcome == OUTCOME_PATCHED;
-	t->skipped += rep->outcome == OUTCOME_SKIPPED;
-	t->failed += rep->outcome == OUTCOME_FAILED || rep->outcome == OUTCOME_INCONSISTENT;
-	t->inconsistent += rep->outcome == OUTCOME_INCONSISTENT;
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "pid", json_object_new_int(pid));
 	json_object_object_add(o, "name", json_object_new_string(comm));
 	json_object_object_add(o, "status", json_object_new_string(outcome_names[rep->outcome]));
 	json_object_object_add(o, "reason", rep->outcome == OUTCOME_PATCHED ? NULL : json_object_new_string(rep->msg));
 	if (rep->outcome == OUTCOME_PATCHED) {
-		static const char *const names[] = { "inspect", "attach", "load",  "stop", "check",
-						     "write",	"resume", "pause", "total" };
-		const uint64_t v[] = { rep->inspect_us, rep->attach_us, rep->load_us,  rep->stop_us, rep->check_us,
-				       rep->write_us,	rep->resume_us, rep->pause_us, rep->total_us };
+		uint64_t us[NPHASES];
+		phases_of(rep, us);
 		json_object *ph = json_object_new_object();
-		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-			json_object_object_add(ph, names[i], json_object_new_int64((int64_t)v[i]));
+		for (size_t i = 0; i < NPHASES; i++)
+			json_object_object_add(ph, phase_names[i], json_object_new_int64((int64_t)us[i]));
 		json_object_object_add(o, "phases_us", ph);
 		json_object_object_add(o, "stops", json_object_new_int((int)rep->attempts));
 	}
@@ -137,8 +144,7 @@ static int trigger_finish(json_object *doc, const struct tally *t, int status)
 	json_object_object_add(doc, "exit_status", json_object_new_int(status));
 	if (!json_object_object_get_ex(doc, "processes", NULL))
 		json_object_object_add(doc, "processes", json_object_new_array());
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(doc);
+	json_print(doc);
 	return status;
 }
 
@@ -252,10 +258,13 @@ int cmd_trigger(int argc, char **argv)
 			snprintf(reps[i].msg, sizeof(reps[i].msg), "process %d exited before it could be patched",
 				 pids[i]);
 		}
+		char comm[64] = "?"; /* a process that has exited has no name any more */
+		proc_comm(pids[i], comm, sizeof(comm));
+		tally_add(&t, reps[i].outcome);
 		if (json)
-			json_object_array_add(procs, report_json(pids[i], &reps[i], &t));
+			json_object_array_add(procs, report_json(pids[i], comm, &reps[i]));
 		else
-			report_print(pids[i], &pf, o.revert, &reps[i], &t);
+			report_print(pids[i], comm, &pf, o.revert, &reps[i]);
 	}
 	if (json)
 		json_object_object_add(doc, "processes", procs);

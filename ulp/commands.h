@@ -67,6 +67,10 @@ int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t 
  */
 int command_select(const char *spec, const char *user, pid_t **ret_pids, size_t *ret_n);
 
+/** json_print() - --json: @doc as one document on stdout; it is freed. */
+struct json_object;
+void json_print(struct json_object *doc);
+
 /* command_parse_pid_json() - the same, also accepting --json (*@ret_json). */
 int command_parse_pid_json(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid, bool *ret_json);
 

@@ -11,7 +11,7 @@
  * attempts), gives the process back as it was and reports the rest as not
  * attempted.  SIGTSTP, SIGTTIN and SIGTTOU wait (blocked) while a process
  * is held, so Ctrl-Z cannot freeze a target with ulp.  SIGKILL cannot be
- * handled: DESIGN.md section 6 has what remains.
+ * handled: docs/internals.md (known gaps) says what remains.
  */
 #ifndef ULP_INTERRUPT_H
 #define ULP_INTERRUPT_H

@@ -119,13 +119,12 @@ static int trigger_inspect(struct trigger *tr)
 			      tr->pid);
 	if (r < 0)
 		return access_error(tr, r);
-	if (!tr->v.rt.state.enabled)
-		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED, "live patching is disabled in process %d%s",
-			      tr->pid,
-			      tr->v.rt.state.disabled_by == ULP_DISABLED_BY_SET_PATCHABLE
-				      ? " (by ulp set_patchable: 'ulp set_patchable enable' turns it on)"
-			      : tr->v.rt.state.disabled_by == ULP_DISABLED_BY_RULE ? " (by LIBPULP_DISABLE_ON_*)"
-										   : "");
+	if (!tr->v.rt.state.enabled) {
+		const char *by = runtime_disabled_by_text(runtime_disabled_by(&tr->v.rt.state));
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED,
+			      "live patching is disabled in process %d%s%s%s; 'ulp set_patchable enable' turns it on",
+			      tr->pid, by ? " (by " : "", by ? by : "", by ? ")" : "");
+	}
 
 	r = object_find(&tr->v.mem, &tr->v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
 	if (r == -ULP_E_BUILDID)
@@ -454,6 +453,8 @@ static int report_not_consistent(struct trigger *tr)
 }
 
 /* ulp was asked to stop: the process is as it was (see interrupt.h). */
+#define BEFORE_SWITCH "before the switch: nothing in it changed"
+
 static int report_interrupted(struct trigger *tr, const char *when)
 {
 	return report(tr, OUTCOME_SKIPPED, -ECANCELED, "process %d not patched: ulp was interrupted (%s) %s", tr->pid,
@@ -480,7 +481,7 @@ static int trigger_activate(struct trigger *tr)
 		if (clock_us() + backoff > tr->deadline)
 			return report_not_consistent(tr);
 		if (interrupted())
-			return report_interrupted(tr, "before the switch: nothing in it changed");
+			return report_interrupted(tr, BEFORE_SWITCH);
 		usleep(backoff);
 		backoff = backoff * 2 > BACKOFF_MAX_US ? BACKOFF_MAX_US : backoff * 2;
 	}
@@ -530,7 +531,7 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 	if (r == 0)
 		r = trigger_load(&tr);
 	if (r == 0 && interrupted())
-		r = report_interrupted(&tr, "before the switch: nothing in it changed");
+		r = report_interrupted(&tr, BEFORE_SWITCH);
 	if (r == 0)
 		r = trigger_activate(&tr);
 

@@ -17,25 +17,21 @@ const char *path_basename(const char *path)
 	return s ? s + 1 : path;
 }
 
-static int proc_open(pid_t pid, const char *what, FILE **ret_f)
+/* A /proc/PID file, opened; -ESRCH if the process is gone. */
+static int proc_fd(pid_t pid, const char *what)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT ? -ESRCH : -errno;
-	*ret_f = f;
-	return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd >= 0 ? fd : errno == ENOENT ? -ESRCH : -errno;
 }
 
 /* The whole of a /proc file in one NUL-terminated buffer, few reads. */
 static int proc_read_all(pid_t pid, const char *what, char **ret_text)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = proc_fd(pid, what);
 	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
+		return fd;
 	size_t len = 0, cap = 16384;
 	char *text = malloc(cap);
 	int r = text ? 0 : -ENOMEM;
@@ -183,15 +179,11 @@ int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n)
 
 int proc_comm(pid_t pid, char *buf, size_t len)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	if (!len) {
-		close(fd);
+	if (!len)
 		return -EINVAL;
-	}
+	int fd = proc_fd(pid, "comm");
+	if (fd < 0)
+		return fd;
 	ssize_t n = read(fd, buf, len - 1);
 	int r = n < 0 ? -errno : 0;
 	close(fd);
@@ -204,14 +196,11 @@ int proc_comm(pid_t pid, char *buf, size_t len)
 
 pid_t proc_tracer(pid_t pid)
 {
-	FILE *f = NULL;
-	if (proc_open(pid, "status", &f) < 0)
+	char *text;
+	if (proc_read_all(pid, "status", &text) < 0)
 		return 0;
-	char line[256];
-	pid_t tracer = 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "TracerPid: %d", &tracer) == 1)
-			break;
-	fclose(f);
+	const char *at = strstr(text, "\nTracerPid:");
+	pid_t tracer = at ? (pid_t)strtol(at + strlen("\nTracerPid:"), NULL, 10) : 0;
+	free(text);
 	return tracer;
 }

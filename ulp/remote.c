@@ -31,6 +31,25 @@ int remote_dup(const struct remote *src, struct remote *ret_r)
 	return 0;
 }
 
+int remote_read_string(const struct remote *r, uint64_t addr, char *buf, size_t cap)
+{
+	if (!cap)
+		return -EINVAL;
+	for (size_t done = 0; done < cap - 1;) {
+		size_t chunk = 256 - (addr + done) % 256; /* never across a page */
+		if (chunk > cap - 1 - done)
+			chunk = cap - 1 - done;
+		int res = remote_read(r, addr + done, buf + done, chunk);
+		if (res < 0)
+			return res;
+		if (memchr(buf + done, '\0', chunk))
+			return 0;
+		done += chunk;
+	}
+	buf[cap - 1] = '\0';
+	return 0;
+}
+
 void remote_close(struct remote *r)
 {
 	if (r->fd >= 0)

@@ -28,6 +28,8 @@ int remote_dup(const struct remote *src, struct remote *ret_r);
 void remote_close(struct remote *r);
 int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len);
 int remote_write(const struct remote *r, uint64_t addr, const void *buf, size_t len);
+/* remote_read_string() - a NUL-terminated string at @addr, cut to @cap - 1 bytes. */
+int remote_read_string(const struct remote *r, uint64_t addr, char *buf, size_t cap);
 /* A piece of remote memory and where its copy goes. */
 struct remote_span {
 	uint64_t addr;

@@ -65,49 +65,80 @@ void runtime_view_close(struct runtime_view *v)
 }
 
 /* One pass over the registry; -EAGAIN if it changed under us. */
-static int registry_scan(const struct remote *mem, struct runtime *rt, const uint8_t *id, uint32_t *ret_state)
+static int registry_pass(const struct remote *mem, struct runtime *rt, struct registry *reg)
 {
 	uint64_t gen = rt->state.generation;
 	if (gen & 1)
 		return -EAGAIN;
-	uint32_t state = 0;
-	uint64_t addr = rt->state.patches;
-	for (unsigned n = 0; addr && n < REGISTRY_MAX; n++) {
-		struct ulp_patch p;
-		int r = remote_read(mem, addr, &p, sizeof(p));
+	size_t alloc = 0;
+	reg->n = 0;
+	for (uint64_t addr = rt->state.patches; addr && reg->n < REGISTRY_MAX;) {
+		if (reg->n == alloc) {
+			alloc = alloc ? 2 * alloc : 8;
+			struct registry_entry *e = realloc(reg->e, alloc * sizeof(*e));
+			if (!e)
+				return -ENOMEM;
+			reg->e = e;
+		}
+		struct registry_entry *e = &reg->e[reg->n];
+		int r = remote_read(mem, addr, &e->p, sizeof(e->p));
 		if (r < 0)
 			return r;
-		if (memcmp(p.id, id, ULP_ID_LEN) == 0) {
-			state = p.state;
-			break;
-		}
-		addr = p.next;
+		e->addr = addr;
+		reg->n++;
+		addr = e->p.next;
 	}
 	int r = runtime_refresh(mem, rt);
 	if (r < 0)
 		return r;
-	if (rt->state.generation != gen)
-		return -EAGAIN;
-	*ret_state = state;
-	return 0;
+	return rt->state.generation == gen ? 0 : -EAGAIN;
+}
+
+int runtime_registry_read(const struct remote *mem, struct runtime *rt, struct registry *ret)
+{
+	/* The runtime only changes the registry while a controller borrows
+	 * a thread, for microseconds: a retry sees it stable.  The first pass
+	 * starts from the caller's copy of the runtime (the pass ends by
+	 * checking that its generation is still current); an error there may
+	 * come from that copy being old, so it is retried fresh. */
+	struct registry reg = REGISTRY_INIT;
+	for (int i = 0; i < REGISTRY_RETRIES; i++) {
+		int r = i ? runtime_refresh(mem, rt) : 0;
+		if (r == 0)
+			r = registry_pass(mem, rt, &reg);
+		if (r == 0) {
+			*ret = reg;
+			return 0;
+		}
+		if (r != -EAGAIN && i > 0) {
+			registry_release(&reg);
+			return r;
+		}
+	}
+	registry_release(&reg);
+	return -EAGAIN;
+}
+
+void registry_release(struct registry *reg)
+{
+	free(reg->e);
+	*reg = (struct registry)REGISTRY_INIT;
 }
 
 int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN], uint32_t *ret_state)
 {
-	/* The runtime only changes the registry while a controller borrows
-	 * a thread, for microseconds: a retry sees it stable.  The first pass
-	 * starts from the caller's copy of the runtime: the scan ends by
-	 * checking that the generation it started from is still current. */
-	for (int i = 0; i < REGISTRY_RETRIES; i++) {
-		int r = i ? runtime_refresh(mem, rt) : 0;
-		if (r == 0)
-			r = registry_scan(mem, rt, id, ret_state);
-		if (r < 0 && i == 0)
-			r = -EAGAIN; /* an old copy may point to stale memory: again, fresh */
-		if (r != -EAGAIN)
-			return r;
-	}
-	return -EAGAIN;
+	struct registry reg = REGISTRY_INIT;
+	int r = runtime_registry_read(mem, rt, &reg);
+	if (r < 0)
+		return r;
+	*ret_state = 0;
+	for (size_t i = 0; i < reg.n; i++)
+		if (memcmp(reg.e[i].p.id, id, ULP_ID_LEN) == 0) {
+			*ret_state = reg.e[i].p.state;
+			break;
+		}
+	registry_release(&reg);
+	return 0;
 }
 
 int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_site **ret_sites, uint32_t *ret_n)
@@ -133,24 +164,35 @@ int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_sit
 
 int runtime_applied_sites_foreach(const struct remote *mem, struct runtime *rt, site_fn fn, void *data)
 {
-	int r = runtime_refresh(mem, rt);
-	uint64_t addr = r == 0 ? rt->state.patches : 0;
-	for (unsigned n = 0; addr && n < REGISTRY_MAX; n++) {
-		struct ulp_patch p;
+	struct registry reg = REGISTRY_INIT;
+	int r = runtime_registry_read(mem, rt, &reg);
+	for (size_t i = 0; r == 0 && i < reg.n; i++) {
 		struct ulp_site *sites;
 		uint32_t nsites;
-		if ((r = remote_read(mem, addr, &p, sizeof(p))) < 0)
-			return r;
-		if (p.state == ULP_PATCH_APPLIED) {
-			if ((r = runtime_patch_sites(mem, addr, &sites, &nsites)) < 0)
-				return r;
-			for (uint32_t i = 0; i < nsites; i++)
-				fn(addr, &sites[i], data);
-			free(sites);
-		}
-		addr = p.next;
+		if (reg.e[i].p.state != ULP_PATCH_APPLIED)
+			continue;
+		if ((r = runtime_patch_sites(mem, reg.e[i].addr, &sites, &nsites)) < 0)
+			break;
+		for (uint32_t k = 0; k < nsites; k++)
+			fn(reg.e[i].addr, &sites[k], data);
+		free(sites);
 	}
+	registry_release(&reg);
 	return r;
+}
+
+const char *runtime_disabled_by(const struct ulp_runtime *s)
+{
+	if (s->enabled)
+		return NULL;
+	return s->disabled_by == ULP_DISABLED_BY_SET_PATCHABLE ? "set_patchable"
+	       : s->disabled_by == ULP_DISABLED_BY_RULE	       ? "rule"
+							       : NULL;
+}
+
+const char *runtime_disabled_by_text(const char *by)
+{
+	return !by ? NULL : strcmp(by, "rule") == 0 ? "LIBPULP_DISABLE_ON_*" : "ulp set_patchable";
 }
 
 int runtime_messages_print(const struct remote *mem, const struct runtime *rt, FILE *out)

@@ -29,6 +29,30 @@ int runtime_find(const struct remote *mem, const struct proc_maps *maps, struct 
 /** runtime_refresh() - read struct ulp_runtime again. */
 int runtime_refresh(const struct remote *mem, struct runtime *rt);
 
+/* The registry's records, newest first, as one consistent snapshot. */
+struct registry_entry {
+	uint64_t addr; /* of the record in the target */
+	struct ulp_patch p;
+};
+
+struct registry {
+	struct registry_entry *e;
+	size_t n;
+};
+
+/* clang-format off */
+#define REGISTRY_INIT {.e = NULL}
+/* clang-format on */
+
+/**
+ * runtime_registry_read() - every record of the registry, read while it
+ * did not change (retried while the runtime changes it).  Records are
+ * never freed and their strings never change, so what they point to can
+ * be read afterwards.
+ */
+int runtime_registry_read(const struct remote *mem, struct runtime *rt, struct registry *ret);
+void registry_release(struct registry *reg);
+
 /**
  * runtime_patch_state() - the registry state of patch @id: 0 if the
  * process never loaded it, else an enum ulp_patch_state.  Retries while
@@ -46,6 +70,16 @@ int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_sit
  */
 typedef void (*site_fn)(uint64_t patch, const struct ulp_site *site, void *data);
 int runtime_applied_sites_foreach(const struct remote *mem, struct runtime *rt, site_fn fn, void *data);
+
+/**
+ * runtime_disabled_by() - who disabled live patching in a runtime whose
+ * state is @s: "rule" (LIBPULP_DISABLE_ON_*), "set_patchable", or NULL
+ * if it is enabled or nobody said.  runtime_disabled_by_text() - such a
+ * name for people: "LIBPULP_DISABLE_ON_*" or "ulp set_patchable" (NULL
+ * for NULL).
+ */
+const char *runtime_disabled_by(const struct ulp_runtime *s);
+const char *runtime_disabled_by_text(const char *by);
 
 /** runtime_messages_print() - copy the message ring to @out, oldest first. */
 int runtime_messages_print(const struct remote *mem, const struct runtime *rt, FILE *out);

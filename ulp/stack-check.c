@@ -39,7 +39,6 @@
 #define MAX_FRAMES   100000u
 
 struct page_cache {
-	int fd;
 	uint64_t generation;
 	uint64_t tag[CACHE_PAGES]; /* page address */
 	uint64_t gen[CACHE_PAGES]; /* generation the entry was filled in */
@@ -68,7 +67,7 @@ struct ro_span {
 };
 
 struct stack_checker {
-	pid_t pid;
+	struct remote mem; /* the checker's own handle on the process's memory */
 	struct unwind_table *tables;
 	size_t ntables;
 	struct ro_span *spans; /* sorted by address */
@@ -81,12 +80,12 @@ struct stack_checker {
 	size_t nranges;
 };
 
-static int cache_page(struct page_cache *pc, uint64_t page, const uint8_t **ret)
+static int cache_page(struct page_cache *pc, const struct remote *mem, uint64_t page, const uint8_t **ret)
 {
 	size_t slot = (page / PAGE_SIZE_4K) % CACHE_PAGES;
 	uint8_t *buf = pc->data + slot * PAGE_SIZE_4K;
 	if (pc->gen[slot] != pc->generation || pc->tag[slot] != page) {
-		if (pread(pc->fd, buf, PAGE_SIZE_4K, (off_t)page) != (ssize_t)PAGE_SIZE_4K)
+		if (remote_read(mem, page, buf, PAGE_SIZE_4K) < 0)
 			return -EFAULT;
 		pc->tag[slot] = page;
 		pc->gen[slot] = pc->generation;
@@ -95,13 +94,13 @@ static int cache_page(struct page_cache *pc, uint64_t page, const uint8_t **ret)
 	return 0;
 }
 
-static int cache_read(struct page_cache *pc, uint64_t addr, uint8_t *out, size_t len)
+static int cache_read(struct page_cache *pc, const struct remote *mem, uint64_t addr, uint8_t *out, size_t len)
 {
 	while (len > 0) {
 		uint64_t page = addr & ~(uint64_t)(PAGE_SIZE_4K - 1);
 		size_t off = (size_t)(addr - page), n = PAGE_SIZE_4K - off < len ? PAGE_SIZE_4K - off : len;
 		const uint8_t *p;
-		if (cache_page(pc, page, &p) < 0)
+		if (cache_page(pc, mem, page, &p) < 0)
 			return -EFAULT;
 		memcpy(out, p + off, n);
 		out += n;
@@ -152,7 +151,8 @@ static int acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val,
 		memcpy(val, sp->data + (addr - sp->start), sizeof(*val));
 		return 0;
 	}
-	return cache_read(&checker_now->cache, addr, (uint8_t *)val, sizeof(*val)) < 0 ? -UNW_EINVAL : 0;
+	return cache_read(&checker_now->cache, &checker_now->mem, addr, (uint8_t *)val, sizeof(*val)) < 0 ? -UNW_EINVAL
+													  : 0;
 }
 
 static const struct unwind_table *table_find(const struct stack_checker *sc, uint64_t ip)
@@ -283,7 +283,7 @@ static void spans_add(struct stack_checker *sc, const struct remote *mem, const 
 		if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & (PF_W | PF_X)) || !ph[i].p_filesz ||
 		    ph[i].p_offset > SIZE_MAX || ph[i].p_filesz > SIZE_MAX)
 			continue;
-		if (!v && !(v = file_view_get(sc->pid, m)))
+		if (!v && !(v = file_view_get(sc->mem.pid, m)))
 			return;
 		if (ph[i].p_offset > v->size || ph[i].p_filesz > v->size - ph[i].p_offset)
 			continue;
@@ -351,15 +351,13 @@ static int table_of(const struct stack_checker *sc, const struct remote *mem, co
 
 static void tables_build(struct stack_checker *sc, const struct proc_maps *maps)
 {
-	/* The checker's own descriptor: no second open of /proc/PID/mem. */
-	const struct remote mem = { .pid = sc->pid, .fd = sc->cache.fd };
 	size_t alloc = 0;
 	free(sc->spans);
 	sc->spans = NULL;
 	sc->nspans = 0;
 	for (size_t i = 0; i < maps->n; i++)
 		if (maps->maps[i].offset == 0 && maps->maps[i].path[0] == '/')
-			spans_add(sc, &mem, &maps->maps[i], &alloc);
+			spans_add(sc, &sc->mem, &maps->maps[i], &alloc);
 	qsort(sc->spans, sc->nspans, sizeof(*sc->spans), span_cmp);
 
 	free(sc->tables);
@@ -368,7 +366,7 @@ static void tables_build(struct stack_checker *sc, const struct proc_maps *maps)
 	for (size_t i = 0; sc->tables && i < maps->n; i++) {
 		const struct proc_map *m = &maps->maps[i];
 		if (m->offset == 0 && (m->path[0] == '/' || strcmp(m->path, "[vdso]") == 0) &&
-		    table_of(sc, &mem, m, &sc->tables[sc->ntables].di) == 0)
+		    table_of(sc, &sc->mem, m, &sc->tables[sc->ntables].di) == 0)
 			sc->ntables++;
 	}
 }
@@ -380,12 +378,13 @@ int stack_checker_new(const struct remote *mem, const struct proc_maps *maps, st
 	struct stack_checker *sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
-	sc->pid = mem->pid;
-	sc->cache.fd = fcntl(mem->fd, F_DUPFD_CLOEXEC, 0);
+	sc->mem = (struct remote)REMOTE_INIT;
+	int r = remote_dup(mem, &sc->mem);
 	sc->cache.data = malloc((size_t)CACHE_PAGES * PAGE_SIZE_4K);
 	sc->as = unw_create_addr_space(&accessors, 0);
-	if (sc->cache.fd < 0 || !sc->cache.data || !sc->as || stack_checker_set_ranges(sc, NULL, 0) < 0) {
-		int r = sc->cache.fd < 0 ? -errno : -ENOMEM;
+	if (r == 0 && (!sc->cache.data || !sc->as || stack_checker_set_ranges(sc, NULL, 0) < 0))
+		r = -ENOMEM;
+	if (r < 0) {
 		stack_checker_free(sc);
 		return r;
 	}
@@ -404,8 +403,7 @@ void stack_checker_free(struct stack_checker *sc)
 	free(sc->threads);
 	if (sc->as)
 		unw_destroy_addr_space(sc->as);
-	if (sc->cache.fd >= 0)
-		close(sc->cache.fd);
+	remote_close(&sc->mem);
 	free(sc->cache.data);
 	free(sc->ranges);
 	free(sc->tables);

@@ -2,6 +2,7 @@
 /*
  * ulp.c - the ulp command: finds the command in the table and runs it.
  */
+#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,12 @@ int command_parse_pid_json(int argc, char **argv, const char *name, int nargs, p
 	}
 	*ret_pid = (pid_t)pid;
 	return -1;
+}
+
+void json_print(json_object *doc)
+{
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
 }
 
 int command_select(const char *spec, const char *user, pid_t **ret_pids, size_t *ret_n)

@@ -134,7 +134,8 @@ void report_targets(json_object *doc)
 	json_object *list = json_object_new_array();
 	char value[64], limit[48];
 
-	printf("\nTargets (medians of this run; the fastest rounds for the call cost; a MISS never fails the suite)\n");
+	printf("\nTargets (medians of this run; the fastest rounds for the call cost; means for memory added; a MISS "
+	       "never fails the suite)\n");
 	printf("%-42s %-30s %-22s %s\n", "target", "measured", "limit", "verdict");
 	for (int i = 0; i < n; i++) {
 		const char *v = verdict(&t[i]);
