@@ -38,10 +38,19 @@ HIDDEN void msg_log_ready(uint64_t pid, const char *suffix);
 /* runtime_now() - seconds since the epoch, and the milliseconds in *@ret_ms. */
 HIDDEN uint64_t runtime_now(uint32_t *ret_ms);
 
+/* Patches an operation takes out of service together. */
+struct patch_set {
+	struct ulp_patch **p;
+	uint32_t n;
+};
+
 /* registry.c */
 HIDDEN struct ulp_patch *registry_find(const uint8_t id[ULP_ID_LEN]);
 HIDDEN void registry_insert(struct ulp_patch *p);
-HIDDEN struct ulp_patch *registry_site_owner(uint64_t old_addr, const struct ulp_patch *except);
+HIDDEN struct ulp_patch *registry_site_owner(uint64_t old_addr, const struct patch_set *except);
+/* registry_applied_on() - the applied patches for target object @lib (its
+ * name or a path to it), but @except; free ret->p. */
+HIDDEN int registry_applied_on(const char *lib, const struct ulp_patch *except, struct patch_set *ret);
 HIDDEN struct ulp_site *patch_site_find(const struct ulp_patch *p, uint64_t old_addr);
 HIDDEN void registry_begin(void);
 HIDDEN void registry_end(void);
@@ -50,8 +59,7 @@ HIDDEN void registry_end(void);
 HIDDEN int patch_load(const char *path, const uint8_t id[ULP_ID_LEN], struct ulp_patch **ret_patch);
 
 /* txn.c */
-HIDDEN int txn_prepare_apply(struct ulp_patch *p);
-HIDDEN int txn_prepare_revert(struct ulp_patch *p);
+HIDDEN int txn_prepare(uint32_t op, struct ulp_patch *in, const struct patch_set *out);
 HIDDEN void txn_discard(void);
 
 /* runtime.c */

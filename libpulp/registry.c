@@ -5,6 +5,8 @@
  * process.  Changes are bracketed by registry_begin()/registry_end(),
  * which make ulp_runtime.generation odd while the list is inconsistent.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libpulp/internal.h"
@@ -44,19 +46,47 @@ struct ulp_site *patch_site_find(const struct ulp_patch *p, uint64_t old_addr)
 	return NULL;
 }
 
+static bool patch_set_has(const struct patch_set *set, const struct ulp_patch *p)
+{
+	for (uint32_t i = 0; set && i < set->n; i++)
+		if (set->p[i] == p)
+			return true;
+	return false;
+}
+
 /*
  * The applied patch whose trampoline a site holds: the one applied last
- * among those replacing the function, ignoring @except (so that a revert
- * can ask who takes the site over).  NULL: the original function.
+ * among those replacing the function, ignoring the patches in @except (so
+ * that a revert can ask who takes the site over).  NULL: the original
+ * function.
  */
-struct ulp_patch *registry_site_owner(uint64_t old_addr, const struct ulp_patch *except)
+struct ulp_patch *registry_site_owner(uint64_t old_addr, const struct patch_set *except)
 {
 	struct ulp_patch *owner = NULL;
 	for (struct ulp_patch *p = ptr_of(ulp_runtime.patches); p; p = ptr_of(p->next)) {
-		if (p == except || p->state != ULP_PATCH_APPLIED || !patch_site_find(p, old_addr))
+		if (p->state != ULP_PATCH_APPLIED || patch_set_has(except, p) || !patch_site_find(p, old_addr))
 			continue;
 		if (!owner || p->applied_seq > owner->applied_seq)
 			owner = p;
 	}
 	return owner;
+}
+
+static bool applied_on(const struct ulp_patch *p, const char *lib, const struct ulp_patch *except)
+{
+	return p != except && p->state == ULP_PATCH_APPLIED && container_target_matches(ptr_of(p->target), lib);
+}
+
+int registry_applied_on(const char *lib, const struct ulp_patch *except, struct patch_set *ret)
+{
+	uint32_t n = 0;
+	for (struct ulp_patch *p = ptr_of(ulp_runtime.patches); p; p = ptr_of(p->next))
+		n += applied_on(p, lib, except);
+	*ret = (struct patch_set){ .p = calloc(n ? n : 1, sizeof(*ret->p)) };
+	if (!ret->p)
+		return -ENOMEM;
+	for (struct ulp_patch *p = ptr_of(ulp_runtime.patches); p; p = ptr_of(p->next))
+		if (applied_on(p, lib, except))
+			ret->p[ret->n++] = p;
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,7 +33,34 @@ int runtime_fail(int r, const char *fmt, ...)
 	return r;
 }
 
-static int prepare(uint64_t op, const char *path, const uint8_t *id)
+/*
+ * --revert-all: every applied patch on @lib goes, and the patch @id (if
+ * any) comes, in one write set.  Return the number of patches reverted.
+ * A new patch that cannot be loaded or placed reverts nothing.
+ */
+static int prepare_revert_all(const char *lib, const char *path, const uint8_t *id, struct ulp_patch *p)
+{
+	if (!lib || !*lib)
+		return runtime_fail(-EINVAL, "revert-all needs a library name");
+	if (id && !p) {
+		int r = patch_load(path, id, &p);
+		if (r < 0)
+			return r;
+	}
+	/* Applied already: it stays, as the newest, if the others on its
+	 * library go; on another library there is nothing to apply. */
+	if (p && p->state == ULP_PATCH_APPLIED && !container_target_matches(ptr_of(p->target), lib))
+		return runtime_fail(-ULP_E_ALREADY_APPLIED, "'%s' is already applied", path);
+	struct patch_set out;
+	if (registry_applied_on(lib, p, &out) < 0)
+		return runtime_fail(-ENOMEM, "out of memory preparing a revert");
+	int r = out.n || p ? txn_prepare(ULP_OP_REVERT_ALL, p, &out)
+			   : runtime_fail(-ULP_E_NOT_APPLIED, "no live patch on '%s' is applied", lib);
+	free(out.p);
+	return r < 0 ? r : (int)out.n;
+}
+
+static int prepare(uint64_t op, const char *path, const uint8_t *id, const char *lib)
 {
 	if (ulp_runtime.error)
 		return runtime_fail(-ULP_E_STICKY, "live patching stopped after an earlier error: %s",
@@ -41,7 +69,7 @@ static int prepare(uint64_t op, const char *path, const uint8_t *id)
 		return runtime_fail(-ULP_E_DISABLED, "live patching is disabled in this process");
 	txn_discard();
 
-	struct ulp_patch *p = registry_find(id);
+	struct ulp_patch *p = id ? registry_find(id) : NULL;
 	switch (op) {
 	case ULP_OP_APPLY:
 		if (p && p->state == ULP_PATCH_APPLIED)
@@ -51,11 +79,13 @@ static int prepare(uint64_t op, const char *path, const uint8_t *id)
 			if (r < 0)
 				return r;
 		}
-		return txn_prepare_apply(p);
+		return txn_prepare(ULP_OP_APPLY, p, &(struct patch_set){ 0 });
 	case ULP_OP_REVERT:
 		if (!p || p->state != ULP_PATCH_APPLIED)
 			return runtime_fail(-ULP_E_NOT_APPLIED, "'%s' is not applied", path);
-		return txn_prepare_revert(p);
+		return txn_prepare(ULP_OP_REVERT, NULL, &(struct patch_set){ .p = &p, .n = 1 });
+	case ULP_OP_REVERT_ALL:
+		return prepare_revert_all(lib, path, id, p);
 	default:
 		return runtime_fail(-EINVAL, "unknown operation %llu", (unsigned long long)op);
 	}
@@ -65,11 +95,11 @@ static int prepare(uint64_t op, const char *path, const uint8_t *id)
  * Called on a borrowed thread through ulp_entry_stub.  The thread's errno
  * belongs to the code it was taken from, so it is given back untouched.
  */
-static int64_t runtime_prepare(uint64_t op, const char *path, const uint8_t *id)
+static int64_t runtime_prepare(uint64_t op, const char *path, const uint8_t *id, const char *lib)
 {
 	int saved_errno = errno;
 	ulp_runtime.last_msg[0] = '\0';
-	int r = prepare(op, path, id);
+	int r = prepare(op, path, id, lib);
 	ulp_runtime.last_result = r;
 	errno = saved_errno;
 	return r;

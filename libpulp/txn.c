@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * txn.c - the write set of an apply or a revert.
+ * txn.c - the write set of an apply, a revert, or a revert-all.
  *
  * The runtime decides every byte; the controller only executes the list
  * (struct ulp_txn) while every thread is stopped, after checking that each
  * address still holds the @before bytes.  The last writes flip the
  * registry, so "applied" becomes true in the same stop as the code switch:
  *
- *   writes[0 .. nsites-1]   text: trampoline windows (ULP_WRITE_TEXT)
- *   writes[nsites ..]       data: patch state, applied_seq, runtime seq,
- *                           runtime txn = 0 (the set is consumed)
+ *   text first              trampoline windows (ULP_WRITE_TEXT)
+ *   then data               the state of each patch going out; the state
+ *                           and applied_seq of the one coming in, runtime
+ *                           seq; runtime txn = 0 (the set is consumed)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -106,44 +107,32 @@ static int site_check_apply(struct ulp_site *s, const struct arch_site *a, const
 		return runtime_fail(-ULP_E_NOT_PATCHABLE, "the entry of the function at 0x%llx is not patchable%s",
 				    (unsigned long long)s->old_addr,
 				    a->state == ARCH_ENTRY_PATCHED ? " (patched by something else)" : "");
-	memcpy(s->pristine, os->pristine, a->len);
+	if (os != s) /* a patch applied again over itself keeps its own */
+		memcpy(s->pristine, os->pristine, a->len);
 	return 0;
 }
 
-int txn_prepare_apply(struct ulp_patch *p)
+/* The bytes that put the trampoline of site @s in place, checked against
+ * what is there now (returned in @window). */
+static int site_apply_bytes(struct ulp_site *s, uint8_t *window, uint8_t *after, uint32_t *ret_len)
 {
-	struct ulp_txn *t = txn_new(p, ULP_OP_APPLY, p->nsites + 4);
-	if (!t)
-		return runtime_fail(-ENOMEM, "out of memory preparing a patch");
-	struct ulp_site *sites = ptr_of(p->sites);
-	for (uint32_t i = 0; i < p->nsites; i++) {
-		uint8_t window[ARCH_WINDOW_LEN], after[ULP_WRITE_MAX];
-		struct arch_site a;
-		window_read(&sites[i], window, &a);
-		int r = site_check_apply(&sites[i], &a, window);
-		if (r < 0) {
-			txn_free(t);
-			return r;
-		}
-		sites[i].site_len = a.len;
-		arch_site_patched_bytes(window, &a, sites[i].new_addr, after);
-		txn_text(t, sites[i].site_addr, a.len, after);
-	}
-	uint32_t applied = ULP_PATCH_APPLIED;
-	uint64_t seq = ulp_runtime.seq + 1;
-	txn_data(t, &p->state, &applied, sizeof(applied));
-	txn_data(t, &p->applied_seq, &seq, sizeof(seq));
-	txn_data(t, &ulp_runtime.seq, &seq, sizeof(seq));
-	txn_publish(t);
+	struct arch_site a;
+	window_read(s, window, &a);
+	int r = site_check_apply(s, &a, window);
+	if (r < 0)
+		return r;
+	s->site_len = a.len;
+	arch_site_patched_bytes(window, &a, s->new_addr, after);
+	*ret_len = a.len;
 	return 0;
 }
 
 /*
- * Reverting a patch changes only the sites it owns (no newer applied patch
- * replaces the same function); each goes to the newest other applied
- * patch's trampoline or, if none, back to its pristine bytes.
+ * A site owned now by a patch going out of service (with the others in
+ * @out) goes to the newest applied patch that stays or, if none, back to
+ * its pristine bytes.
  */
-static int site_revert_bytes(const struct ulp_patch *p, const struct ulp_site *s, uint8_t *after, uint32_t *ret_len)
+static int site_revert_bytes(const struct ulp_site *s, const struct patch_set *out, uint8_t *after, uint32_t *ret_len)
 {
 	uint8_t window[ARCH_WINDOW_LEN];
 	struct arch_site a;
@@ -155,7 +144,7 @@ static int site_revert_bytes(const struct ulp_patch *p, const struct ulp_site *s
 				    "disabled in this process",
 				    (unsigned long long)s->old_addr);
 	}
-	struct ulp_patch *next = registry_site_owner(s->old_addr, p);
+	struct ulp_patch *next = registry_site_owner(s->old_addr, out);
 	if (next)
 		arch_site_patched_bytes(window, &a, patch_site_find(next, s->old_addr)->new_addr, after);
 	else
@@ -164,26 +153,68 @@ static int site_revert_bytes(const struct ulp_patch *p, const struct ulp_site *s
 	return 0;
 }
 
-int txn_prepare_revert(struct ulp_patch *p)
+static uint32_t sites_total(const struct ulp_patch *in, const struct patch_set *out)
 {
-	struct ulp_txn *t = txn_new(p, ULP_OP_REVERT, p->nsites + 2);
+	uint32_t n = in ? in->nsites : 0;
+	for (uint32_t i = 0; i < out->n; i++)
+		n += out->p[i]->nsites;
+	return n;
+}
+
+/*
+ * The one write set of every operation: the applied patches in @out go out
+ * of service and @in (NULL for none) comes into service, all in the same
+ * stop.  A site both touch goes straight from its current trampoline to
+ * @in's, never through the original function.  Windows that already hold
+ * their new bytes (a patch applied again over itself) are not written.
+ *
+ * Text first, then the registry: @out's records say "reverted", @in's
+ * says "applied" and becomes the newest.
+ */
+int txn_prepare(uint32_t op, struct ulp_patch *in, const struct patch_set *out)
+{
+	struct ulp_txn *t = txn_new(in ? in : out->p[0], op, sites_total(in, out) + out->n + 4);
 	if (!t)
-		return runtime_fail(-ENOMEM, "out of memory preparing a revert");
-	struct ulp_site *sites = ptr_of(p->sites);
-	for (uint32_t i = 0; i < p->nsites; i++) {
-		if (registry_site_owner(sites[i].old_addr, NULL) != p)
-			continue;
-		uint8_t after[ULP_WRITE_MAX];
+		return runtime_fail(-ENOMEM, "out of memory preparing a patch");
+	int r = 0;
+	struct ulp_site *sites = in ? ptr_of(in->sites) : NULL;
+	for (uint32_t i = 0; in && i < in->nsites; i++) {
+		uint8_t window[ARCH_WINDOW_LEN], after[ULP_WRITE_MAX];
 		uint32_t len = 0;
-		int r = site_revert_bytes(p, &sites[i], after, &len);
-		if (r < 0) {
-			txn_free(t);
-			return r;
+		r = site_apply_bytes(&sites[i], window, after, &len);
+		if (r < 0)
+			goto fail;
+		if (memcmp(window, after, len) != 0)
+			txn_text(t, sites[i].site_addr, len, after);
+	}
+	for (uint32_t k = 0; k < out->n; k++) {
+		struct ulp_patch *q = out->p[k];
+		struct ulp_site *qs = ptr_of(q->sites);
+		for (uint32_t i = 0; i < q->nsites; i++) {
+			if ((in && patch_site_find(in, qs[i].old_addr)) ||
+			    registry_site_owner(qs[i].old_addr, NULL) != q)
+				continue;
+			uint8_t after[ULP_WRITE_MAX];
+			uint32_t len = 0;
+			r = site_revert_bytes(&qs[i], out, after, &len);
+			if (r < 0)
+				goto fail;
+			txn_text(t, qs[i].site_addr, len, after);
 		}
-		txn_text(t, sites[i].site_addr, len, after);
 	}
 	uint32_t reverted = ULP_PATCH_REVERTED;
-	txn_data(t, &p->state, &reverted, sizeof(reverted));
+	for (uint32_t k = 0; k < out->n; k++)
+		txn_data(t, &out->p[k]->state, &reverted, sizeof(reverted));
+	if (in) {
+		uint32_t applied = ULP_PATCH_APPLIED;
+		uint64_t seq = ulp_runtime.seq + 1;
+		txn_data(t, &in->state, &applied, sizeof(applied));
+		txn_data(t, &in->applied_seq, &seq, sizeof(seq));
+		txn_data(t, &ulp_runtime.seq, &seq, sizeof(seq));
+	}
 	txn_publish(t);
 	return 0;
+fail:
+	txn_free(t);
+	return r;
 }

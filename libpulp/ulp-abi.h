@@ -30,6 +30,7 @@
 enum ulp_op {
 	ULP_OP_APPLY = 1,
 	ULP_OP_REVERT = 2,
+	ULP_OP_REVERT_ALL = 3, /* every applied patch on one library out, a new one (or none) in */
 };
 
 /* States of a registry record. */
@@ -117,7 +118,7 @@ struct ulp_runtime {
 	uint32_t abi_version;
 	uint32_t size;	     /* sizeof(struct ulp_runtime) */
 	uint64_t stub;	     /* ulp_entry_stub: where a borrowed thread starts */
-	uint64_t fn_prepare; /* int64_t fn(uint64_t op, const char *path, const uint8_t *id) */
+	uint64_t fn_prepare; /* int64_t fn(uint64_t op, const char *path, const uint8_t *id, const char *lib) */
 	uint64_t generation;
 	uint64_t patches;	    /* newest struct ulp_patch, 0 if none */
 	uint64_t txn;		    /* prepared struct ulp_txn, 0 if none */

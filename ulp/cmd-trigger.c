@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,12 +70,27 @@ static void report_phases(pid_t pid, const struct trigger_report *rep)
 			  (double)rep->check_us / rep->threads);
 }
 
-static void report_print(pid_t pid, const char *comm, const struct patch_file *pf, bool revert,
+/* What was done to a patched process, e.g. "reverted 2 patches on
+ * 'libz.so.1' and applied '/p/fix.so'". */
+static void done_text(const struct patch_file *pf, const struct trigger_opts *o, const struct trigger_report *rep,
+		      char *buf, size_t cap)
+{
+	size_t n = 0;
+	if (o->revert_all)
+		n = (size_t)snprintf(buf, cap, "reverted %u patch%s on '%s'%s", rep->reverted,
+				     rep->reverted == 1 ? "" : "es", o->revert_all, pf ? " and " : "");
+	if (pf && n < cap)
+		snprintf(buf + n, cap - n, "%s '%s'", o->revert ? "reverted" : "applied", pf->path);
+}
+
+static void report_print(pid_t pid, const char *comm, const struct patch_file *pf, const struct trigger_opts *o,
 			 const struct trigger_report *rep)
 {
+	char done[PATH_MAX + 256];
 	switch (rep->outcome) {
 	case OUTCOME_PATCHED:
-		log_info("pid %d (%s): %s '%s'", pid, comm, revert ? "reverted" : "applied", pf->path);
+		done_text(pf, o, rep, done, sizeof(done));
+		log_info("pid %d (%s): %s", pid, comm, done);
 		report_phases(pid, rep);
 		break;
 	case OUTCOME_SKIPPED:
@@ -95,7 +111,8 @@ static const char *const outcome_names[] = {
 };
 
 /* --json: one object per process; the human lines are not printed. */
-static json_object *report_json(pid_t pid, const char *comm, const struct trigger_report *rep)
+static json_object *report_json(pid_t pid, const char *comm, const struct trigger_opts *opts,
+				const struct trigger_report *rep)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "pid", json_object_new_int(pid));
@@ -111,6 +128,8 @@ static json_object *report_json(pid_t pid, const char *comm, const struct trigge
 		json_object_object_add(o, "phases_us", ph);
 		json_object_object_add(o, "stops", json_object_new_int((int)rep->attempts));
 	}
+	if (opts->revert_all)
+		json_object_object_add(o, "reverted_patches", json_object_new_int((int)rep->reverted));
 	return o;
 }
 
@@ -118,8 +137,9 @@ static json_object *document_new(const char *patch, const struct trigger_opts *o
 {
 	json_object *doc = json_object_new_object();
 	json_object_object_add(doc, "command", json_object_new_string("trigger"));
-	json_object_object_add(doc, "patch", json_object_new_string(patch));
+	json_object_object_add(doc, "patch", patch ? json_object_new_string(patch) : NULL);
 	json_object_object_add(doc, "revert", json_object_new_boolean(o->revert));
+	json_object_object_add(doc, "revert_all", o->revert_all ? json_object_new_string(o->revert_all) : NULL);
 	return doc;
 }
 
@@ -163,6 +183,7 @@ int cmd_trigger(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "process", required_argument, NULL, 'p' },
 		{ "revert", no_argument, NULL, 'R' },
+		{ "revert-all", required_argument, NULL, 'A' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "check-stack", no_argument, NULL, 'c' },
 		{ "no-stack-check", no_argument, NULL, 'N' },
@@ -184,6 +205,9 @@ int cmd_trigger(int argc, char **argv)
 			break;
 		case 'R':
 			o.revert = true;
+			break;
+		case 'A':
+			o.revert_all = optarg;
 			break;
 		case 'T':
 			if (timeout_parse(optarg, &o.timeout_ms) < 0) {
@@ -213,25 +237,46 @@ int cmd_trigger(int argc, char **argv)
 		}
 		}
 	}
-	if (optind != argc - 1) {
+	/* The patch file is optional only with --revert-all=LIB. */
+	const char *file = optind == argc - 1 ? argv[optind] : NULL;
+	if (optind < argc - 1 || (!file && !o.revert_all)) {
 		command_usage("trigger");
+		return EXIT_USAGE;
+	}
+	if (o.revert && o.revert_all) {
+		log_error("--revert and --revert-all cannot be combined: --revert-all=LIB [FILE] reverts every "
+			  "patch on LIB and applies FILE");
+		return EXIT_USAGE;
+	}
+	if (o.revert_all && !*o.revert_all) {
+		log_error("--revert-all needs a library: --revert-all=libfoo.so.1, or --revert-all=target for "
+			  "the patch's own");
+		return EXIT_USAGE;
+	}
+	if (o.revert_all && strcmp(o.revert_all, "target") == 0 && !file) {
+		log_error("--revert-all=target names the target of the patch file: give one, or name the library");
 		return EXIT_USAGE;
 	}
 
 	interrupt_install();
-	struct patch_file pf = PATCH_FILE_INIT;
-	int r = patch_file_open(argv[optind], &pf);
-	if (r < 0) {
-		log_error_errno(r, "cannot use live patch '%s'", argv[optind]);
-		struct tally none = { .failed = 1 };
-		return trigger_finish(json ? document_new(argv[optind], &o) : NULL, &none, EXIT_FAILED);
+	struct patch_file patch = PATCH_FILE_INIT, *pf = NULL;
+	if (file) {
+		int r = patch_file_open(file, &patch);
+		if (r < 0) {
+			log_error_errno(r, "cannot use live patch '%s'", file);
+			struct tally none = { .failed = 1 };
+			return trigger_finish(json ? document_new(file, &o) : NULL, &none, EXIT_FAILED);
+		}
+		pf = &patch;
+		if (o.revert_all && strcmp(o.revert_all, "target") == 0)
+			o.revert_all = pf->c.target_name;
 	}
 	pid_t *pids = NULL;
 	size_t n = 0;
-	r = discover_pids(spec, &pids, &n);
+	int r = discover_pids(spec, &pids, &n);
 	if (r < 0) {
 		log_error_errno(r, "cannot list processes");
-		patch_file_release(&pf);
+		patch_file_release(&patch);
 		return EXIT_FAILED;
 	}
 	if (n == 0)
@@ -243,11 +288,11 @@ int cmd_trigger(int argc, char **argv)
 	if (!reps) {
 		log_error_errno(-ENOMEM, "cannot patch %zu processes", n);
 		free(pids);
-		patch_file_release(&pf);
+		patch_file_release(&patch);
 		return EXIT_FAILED;
 	}
-	fleet_trigger(pids, n, &pf, &o, jobs, reps);
-	json_object *doc = json ? document_new(pf.path, &o) : NULL;
+	fleet_trigger(pids, n, pf, &o, jobs, reps);
+	json_object *doc = json ? document_new(pf ? pf->path : NULL, &o) : NULL;
 	json_object *procs = json ? json_object_new_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
 		/* A process found by its name or its runtime may exit before or
@@ -262,15 +307,15 @@ int cmd_trigger(int argc, char **argv)
 		proc_comm(pids[i], comm, sizeof(comm));
 		tally_add(&t, reps[i].outcome);
 		if (json)
-			json_object_array_add(procs, report_json(pids[i], comm, &reps[i]));
+			json_object_array_add(procs, report_json(pids[i], comm, &o, &reps[i]));
 		else
-			report_print(pids[i], comm, &pf, o.revert, &reps[i]);
+			report_print(pids[i], comm, pf, &o, &reps[i]);
 	}
 	if (json)
 		json_object_object_add(doc, "processes", procs);
 	free(reps);
 	free(pids);
-	patch_file_release(&pf);
+	patch_file_release(&patch);
 	int status = t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : EXIT_OK;
 	if (interrupted() && !t.inconsistent) {
 		log_error("interrupted (%s): the processes not reported as patched were left as they were",

@@ -103,10 +103,24 @@ static int access_error(struct trigger *tr, int r)
 	return report(tr, OUTCOME_FAILED, r, "cannot access process %d: %s", tr->pid, ulp_strerror(r));
 }
 
+/* --revert-all without a patch: is anything applied on that object? */
+static int inspect_revert_all(struct trigger *tr)
+{
+	unsigned n;
+	int r = runtime_applied_on(&tr->v.mem, &tr->v.rt, tr->o->revert_all, &n);
+	if (r < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
+			      ulp_strerror(r));
+	if (n == 0)
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "no live patch on '%s' is applied in process %d",
+			      tr->o->revert_all, tr->pid);
+	return 0;
+}
+
 /* Before touching the process: is there anything to do, and can we? */
 static int trigger_inspect(struct trigger *tr)
 {
-	const struct container *c = &tr->pf->c;
+	const struct container *c = tr->pf ? &tr->pf->c : NULL;
 	int r = runtime_view_open(tr->pid, &tr->v);
 	if (r == -ULP_E_NO_RUNTIME)
 		return report(tr, OUTCOME_FAILED, r,
@@ -126,6 +140,9 @@ static int trigger_inspect(struct trigger *tr)
 			      tr->pid, by ? " (by " : "", by ? by : "", by ? ")" : "");
 	}
 
+	if (!tr->pf)
+		return inspect_revert_all(tr);
+
 	r = object_find(&tr->v.mem, &tr->v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
 	if (r == -ULP_E_BUILDID)
 		return report(tr, OUTCOME_SKIPPED, r, "'%s' in process %d has another build: buildid mismatch",
@@ -139,7 +156,10 @@ static int trigger_inspect(struct trigger *tr)
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
 			      ulp_strerror(r));
-	if (!tr->o->revert && state == ULP_PATCH_APPLIED)
+	/* With --revert-all on its own library an applied patch is applied
+	 * again, as the newest, while the others go. */
+	bool again = tr->o->revert_all && container_target_matches(c->target_name, tr->o->revert_all);
+	if (!tr->o->revert && state == ULP_PATCH_APPLIED && !again)
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_ALREADY_APPLIED, "patch already applied in process %d",
 			      tr->pid);
 	if (tr->o->revert && state != ULP_PATCH_APPLIED)
@@ -179,16 +199,21 @@ static int trigger_load(struct trigger *tr)
 		return report(tr, OUTCOME_FAILED, r, "cannot borrow a thread of process %d: %s", tr->pid,
 			      ulp_strerror(r));
 
-	struct call_blob path = { tr->pf->path, strlen(tr->pf->path) + 1 };
-	struct call_blob id = { tr->pf->c.digest, ULP_DIGEST_LEN };
+	const struct patch_file *pf = tr->pf;
+	struct call_blob path = { pf ? pf->path : "", pf ? strlen(pf->path) + 1 : 0 };
+	struct call_blob id = { pf ? pf->c.digest : NULL, ULP_DIGEST_LEN };
+	struct call_blob lib = { tr->o->revert_all, tr->o->revert_all ? strlen(tr->o->revert_all) + 1 : 0 };
 	struct call_arg args[] = {
-		{ .value = tr->o->revert ? ULP_OP_REVERT : ULP_OP_APPLY },
-		{ .blob = &path },
-		{ .blob = &id },
+		{ .value = tr->o->revert_all ? ULP_OP_REVERT_ALL
+			   : tr->o->revert   ? ULP_OP_REVERT
+					     : ULP_OP_APPLY },
+		{ .blob = pf ? &path : NULL },
+		{ .blob = pf ? &id : NULL },
+		{ .blob = tr->o->revert_all ? &lib : NULL },
 	};
 	int64_t result = 0;
 	int timeout_ms = (int)((tr->deadline > clock_us() ? tr->deadline - clock_us() : 0) / 1000) + 1;
-	r = thread_call(&tr->proc, t, tr->v.rt.state.stub, tr->v.rt.state.fn_prepare, args, 3, timeout_ms, &result);
+	r = thread_call(&tr->proc, t, tr->v.rt.state.stub, tr->v.rt.state.fn_prepare, args, 4, timeout_ms, &result);
 	thread_resume(&tr->proc, t);
 	tr->rep->load_us = clock_us() - start;
 	if (r == -ULP_E_TIMEOUT || r == -ULP_E_CALL_CRASHED)
@@ -199,7 +224,10 @@ static int trigger_load(struct trigger *tr)
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot run the runtime in thread %d of process %d: %s", t->tid,
 			      tr->pid, ulp_strerror(r));
-	return result < 0 ? report_refused(tr, (int)result) : 0;
+	if (result < 0)
+		return report_refused(tr, (int)result);
+	tr->rep->reverted = tr->o->revert_all ? (unsigned)result : 0;
+	return 0;
 }
 
 /* Whether a stopped thread executes inside a window being rewritten. */
@@ -265,14 +293,21 @@ static int txn_execute(struct trigger *tr, bool *ret_partial)
 	return 0;
 }
 
-/* The functions no thread may be executing for the switch (section 5). */
+/*
+ * The functions no thread may be executing for the switch (section 5):
+ * for every patch site the write set changes, the function it replaces
+ * and each applied patch's replacement of it, whichever runs now.  A site
+ * the switch leaves alone (shadowed by a newer patch) needs nothing.
+ */
 struct range_list {
 	struct stack_range *r;
 	size_t n, alloc;
-	const struct ulp_site *ours; /* the sites of the patch being switched */
+	uint64_t *written; /* site addresses of the text writes, sorted */
+	size_t nwritten;
+	uint64_t ours;			  /* the record txn.patch names */
+	const struct ulp_site *our_sites; /* in container order, so named from @c */
 	uint32_t nours;
-	uint64_t our_patch;
-	const struct container *c;
+	const struct container *c; /* NULL: --revert-all without a patch file */
 	bool oom;
 };
 
@@ -291,36 +326,61 @@ static void range_add(struct range_list *l, uint64_t start, uint64_t size, const
 	l->r[l->n++] = (struct stack_range){ start, start + size, name };
 }
 
-/* A function of another applied patch runs for one of our sites now: a
- * thread inside it is inside the code the switch replaces. */
-static void other_patch_site(uint64_t patch, const struct ulp_site *s, void *data)
+static int addr_cmp(const void *a, const void *b)
 {
-	struct range_list *l = data;
-	for (uint32_t i = 0; patch != l->our_patch && i < l->nours; i++)
-		if (l->ours[i].old_addr == s->old_addr)
-			range_add(l, s->new_addr, s->new_size, l->c->funcs[i].old_name);
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
-/*
- * The ranges: each function being replaced, whichever code runs for it now
- * (the original or an earlier patch's), and for a revert the patch's own.
- * The runtime keeps sites in container order, so names come from there.
- */
+static bool site_written(const struct range_list *l, const struct ulp_site *s)
+{
+	return bsearch(&s->site_addr, l->written, l->nwritten, sizeof(*l->written), addr_cmp) != NULL;
+}
+
+/* For messages: the function replaced at @old_addr or, with @new, our
+ * patch's replacement of it. */
+static const char *range_name(const struct range_list *l, uint64_t old_addr, bool new)
+{
+	for (uint32_t i = 0; l->c && i < l->nours; i++)
+		if (l->our_sites[i].old_addr == old_addr)
+			return new ? l->c->funcs[i].new_name : l->c->funcs[i].old_name;
+	return "a function being reverted";
+}
+
+/* A site of an applied patch: its replacement runs now if the site is
+ * written; for a patch going out, the original is in the ranges too. */
+static void applied_site(uint64_t patch, const struct ulp_site *s, void *data)
+{
+	struct range_list *l = data;
+	if (!site_written(l, s))
+		return;
+	range_add(l, s->new_addr, s->new_size, range_name(l, s->old_addr, patch == l->ours));
+	if (patch != l->ours)
+		range_add(l, s->old_addr, s->old_size, range_name(l, s->old_addr, false));
+}
+
 static int stack_checker_setup(struct trigger *tr)
 {
-	struct range_list l = { .c = &tr->pf->c, .our_patch = tr->txn.head.patch };
+	const struct txn *x = &tr->txn;
+	struct range_list l = { .c = tr->pf ? &tr->pf->c : NULL, .ours = x->head.patch };
 	struct ulp_site *sites = NULL;
-	int r = runtime_patch_sites(&tr->proc.mem, tr->txn.head.patch, &sites, &l.nours);
-	if (r == 0 && l.nours != l.c->nfuncs)
+	l.written = calloc(x->head.nwrites ? x->head.nwrites : 1, sizeof(*l.written));
+	if (!l.written)
+		return -ENOMEM;
+	for (uint32_t w = 0; w < x->head.nwrites; w++)
+		if (x->writes[w].flags & ULP_WRITE_TEXT)
+			l.written[l.nwritten++] = x->writes[w].addr;
+	qsort(l.written, l.nwritten, sizeof(*l.written), addr_cmp);
+
+	int r = runtime_patch_sites(&tr->proc.mem, x->head.patch, &sites, &l.nours);
+	if (r == 0 && l.c && l.nours != l.c->nfuncs)
 		r = -ULP_E_ABI;
-	l.ours = sites;
-	for (uint32_t i = 0; r == 0 && i < l.nours; i++) {
-		range_add(&l, sites[i].old_addr, sites[i].old_size, l.c->funcs[i].old_name);
-		if (tr->o->revert)
-			range_add(&l, sites[i].new_addr, sites[i].new_size, l.c->funcs[i].new_name);
-	}
+	l.our_sites = sites;
+	for (uint32_t i = 0; r == 0 && i < l.nours; i++)
+		if (site_written(&l, &sites[i]))
+			range_add(&l, sites[i].old_addr, sites[i].old_size, range_name(&l, sites[i].old_addr, false));
 	if (r == 0)
-		r = runtime_applied_sites_foreach(&tr->proc.mem, &tr->v.rt, other_patch_site, &l);
+		r = runtime_applied_sites_foreach(&tr->proc.mem, &tr->v.rt, applied_site, &l);
 	/* The mappings were read before the load: a patch object loaded now
 	 * has no table in the checker.  No thread runs its code before the
 	 * switch, and a frame in it would still be unwound (libunwind's own
@@ -328,6 +388,7 @@ static int stack_checker_setup(struct trigger *tr)
 	if (r == 0)
 		r = l.oom ? -ENOMEM : stack_checker_set_ranges(tr->sc, l.r, l.n);
 	free(l.r);
+	free(l.written);
 	free(sites);
 	return r;
 }
@@ -447,9 +508,10 @@ static int report_not_consistent(struct trigger *tr)
 		      "nothing was written: retry when it has left, raise --timeout, or use --no-stack-check if "
 		      "the patch allows",
 		      tr->pid, f->tid, where,
-		      site	      ? ""
-		      : tr->o->revert ? ", which the revert switches back"
-				      : ", which the patch replaces");
+		      site		  ? ""
+		      : tr->o->revert_all ? ", which the switch changes"
+		      : tr->o->revert	  ? ", which the revert switches back"
+					  : ", which the patch replaces");
 }
 
 /* ulp was asked to stop: the process is as it was (see interrupt.h). */
@@ -492,8 +554,8 @@ void patch_warm(pid_t pid, const struct patch_file *pf)
 	struct runtime_view v = RUNTIME_VIEW_INIT;
 	struct stack_checker *sc = NULL;
 	if (runtime_view_open(pid, &v) == 0) {
-		const struct container *c = &pf->c;
-		object_find(&v.mem, &v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
+		if (pf)
+			object_find(&v.mem, &v.maps, pf->c.target_name, pf->c.buildid, pf->c.buildid_len, NULL);
 		if (stack_checker_new(&v.mem, &v.maps, &sc) == 0)
 			borrow_ranges_set(sc, pid, &v.mem, &v.maps);
 	}

@@ -27,6 +27,9 @@ void patch_file_release(struct patch_file *pf);
 
 struct trigger_opts {
 	bool revert;
+	/* --revert-all: every applied patch on this object (a name, or a path
+	 * to it) goes, in the same stop as the patch file (if any) comes. */
+	const char *revert_all;
 	bool no_stack_check; /* switch without checking the threads' stacks */
 	int timeout_ms;
 };
@@ -52,10 +55,12 @@ struct trigger_report {
 	uint64_t resume_us;  /* detaching, which lets every thread run again */
 	uint64_t pause_us;   /* stop + check + write + resume: what the process feels */
 	uint64_t total_us;
+	unsigned reverted; /* --revert-all: the patches it took out */
 	unsigned attempts; /* stops until the switch could be made */
 	unsigned threads;  /* threads in the last stack check */
 };
 
+/* patch_trigger() - @pf may be NULL with o->revert_all: only revert. */
 void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, struct trigger_report *rep);
 
 /*

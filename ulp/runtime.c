@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "libpulp/ulp-errors.h"
+#include "packer/container.h"
 #include "ulp/objects.h"
 #include "ulp/runtime.h"
 
@@ -123,6 +125,22 @@ void registry_release(struct registry *reg)
 {
 	free(reg->e);
 	*reg = (struct registry)REGISTRY_INIT;
+}
+
+int runtime_applied_on(const struct remote *mem, struct runtime *rt, const char *lib, unsigned *ret_n)
+{
+	struct registry reg = REGISTRY_INIT;
+	int r = runtime_registry_read(mem, rt, &reg);
+	*ret_n = 0;
+	for (size_t i = 0; r == 0 && i < reg.n; i++) {
+		char target[PATH_MAX];
+		if (reg.e[i].p.state != ULP_PATCH_APPLIED)
+			continue;
+		r = remote_read_string(mem, reg.e[i].p.target, target, sizeof(target));
+		*ret_n += r == 0 && container_target_matches(target, lib);
+	}
+	registry_release(&reg);
+	return r;
 }
 
 int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN], uint32_t *ret_state)

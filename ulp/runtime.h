@@ -61,6 +61,12 @@ void registry_release(struct registry *reg);
 int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN],
 			uint32_t *ret_state);
 
+/**
+ * runtime_applied_on() - how many applied patches target object @lib (its
+ * name, or a path to it; see container_target_matches()).
+ */
+int runtime_applied_on(const struct remote *mem, struct runtime *rt, const char *lib, unsigned *ret_n);
+
 /** runtime_patch_sites() - the sites of the registry record at @patch. */
 int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_site **ret_sites, uint32_t *ret_n);
 

@@ -16,9 +16,15 @@
  *               dynamic loader records it, which is what debuggers open),
  *               then "libs end"
  *   pid      -> "pid P"
+ *   watch N  -> "watching": a thread calls plain_value(N) in a tight loop
+ *               and records each value that differs from the one before
+ *   seen     -> "seen V1 V2 ... calls C": stops that thread; the values in
+ *               the order they were first answered after each change
  *   quit     -> "bye", exits
  */
 #include <link.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +70,66 @@ static void do_libs(void)
 	say("libs end");
 }
 
+/* watch/seen: every change of plain_value()'s answer, as a caller in a
+ * tight loop sees it while patches come and go. */
+#define WATCH_MAX 64
+static struct {
+	pthread_t thread;
+	atomic_bool stop;
+	bool running;
+	int arg, n, values[WATCH_MAX];
+	unsigned long long calls;
+} watch;
+
+static void *watch_loop(void *unused)
+{
+	(void)unused;
+	int last = plain_value(watch.arg);
+	watch.values[watch.n++] = last;
+	while (!atomic_load_explicit(&watch.stop, memory_order_relaxed)) {
+		int v = plain_value(watch.arg);
+		watch.calls++;
+		if (v != last && watch.n < WATCH_MAX)
+			watch.values[watch.n++] = v;
+		last = v;
+	}
+	return NULL;
+}
+
+static void do_watch(int n)
+{
+	if (watch.running) {
+		say("ERR already watching");
+		return;
+	}
+	watch.arg = n;
+	watch.n = 0;
+	watch.calls = 0;
+	atomic_store(&watch.stop, false);
+	if (pthread_create(&watch.thread, NULL, watch_loop, NULL) != 0) {
+		say("ERR pthread_create");
+		return;
+	}
+	watch.running = true;
+	say("watching");
+}
+
+static void do_seen(void)
+{
+	char line[WATCH_MAX * 12 + 64];
+	size_t len = 0;
+	if (!watch.running) {
+		say("ERR not watching");
+		return;
+	}
+	atomic_store(&watch.stop, true);
+	pthread_join(watch.thread, NULL);
+	watch.running = false;
+	for (int i = 0; i < watch.n; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %d", watch.values[i]);
+	say("seen%s calls %llu", line, watch.calls);
+}
+
 static bool command_run(const char *word, int n, const char *line)
 {
 	(void)line;
@@ -85,6 +151,10 @@ static bool command_run(const char *word, int n, const char *line)
 		do_libs();
 	else if (strcmp(word, "pid") == 0)
 		say("pid %d", (int)getpid());
+	else if (strcmp(word, "watch") == 0)
+		do_watch(n);
+	else if (strcmp(word, "seen") == 0)
+		do_seen();
 	else
 		return false;
 	return true;
