@@ -29,6 +29,7 @@
 
 struct tally {
 	unsigned patched, skipped, failed, inconsistent;
+	unsigned rolled_back; /* counted in skipped */
 };
 
 static void tally_add(struct tally *t, enum trigger_outcome outcome)
@@ -130,6 +131,7 @@ static json_object *report_json(pid_t pid, const char *comm, const struct trigge
 	}
 	if (opts->revert_all)
 		json_object_object_add(o, "reverted_patches", json_object_new_int((int)rep->reverted));
+	json_object_object_add(o, "rolled_back", json_object_new_boolean(rep->rolled_back));
 	return o;
 }
 
@@ -158,6 +160,7 @@ static int trigger_finish(json_object *doc, const struct tally *t, int status)
 	json_object_object_add(sum, "skipped", json_object_new_int((int)t->skipped));
 	json_object_object_add(sum, "failed", json_object_new_int((int)t->failed));
 	json_object_object_add(sum, "inconsistent", json_object_new_int((int)t->inconsistent));
+	json_object_object_add(sum, "rolled_back", json_object_new_int((int)t->rolled_back));
 	json_object_object_add(doc, "summary", sum);
 	json_object_object_add(doc, "interrupted",
 			       interrupted() ? json_object_new_string(strsignal(interrupted())) : NULL);
@@ -178,12 +181,80 @@ static int timeout_parse(const char *s, int *ret_ms)
 	return 0;
 }
 
+/* The first process that makes --all-or-nothing roll back, for messages. */
+static void rollback_cause(const pid_t *pids, size_t n, const struct trigger_report *reps, char *buf, size_t cap)
+{
+	for (size_t i = 0; i < n; i++)
+		if (reps[i].outcome == OUTCOME_FAILED || reps[i].outcome == OUTCOME_INCONSISTENT) {
+			snprintf(buf, cap, "process %d failed", pids[i]);
+			return;
+		}
+	if (interrupted())
+		snprintf(buf, cap, "ulp was interrupted (%s)", strsignal(interrupted()));
+	else
+		buf[0] = '\0';
+}
+
+/*
+ * --all-or-nothing: if a process failed (or ulp was interrupted), every
+ * process this run patched gets the opposite operation, so that the run
+ * changed nothing.  Those are then reported SKIPPED "rolled back"; one
+ * that cannot be rolled back keeps the patch and is reported
+ * INCONSISTENT: the processes no longer agree.  Return how many were
+ * rolled back.
+ */
+static unsigned rollback(const pid_t *pids, size_t n, const struct patch_file *pf, const struct trigger_opts *o,
+			 unsigned jobs, struct trigger_report *reps)
+{
+	char why[128];
+	rollback_cause(pids, n, reps, why, sizeof(why));
+	if (!why[0])
+		return 0;
+	pid_t *back = calloc(n, sizeof(*back));
+	size_t *at = calloc(n, sizeof(*at));
+	struct trigger_report *undo = calloc(n, sizeof(*undo));
+	size_t m = 0;
+	for (size_t i = 0; back && at && undo && i < n; i++)
+		if (reps[i].outcome == OUTCOME_PATCHED) {
+			back[m] = pids[i];
+			at[m++] = i;
+		}
+	struct trigger_opts inverse = *o;
+	inverse.revert = !o->revert;
+	/* Half a rollback is worse than none: a signal that came before it
+	 * does not stop it (a new one does). */
+	interrupt_take();
+	if (m)
+		fleet_trigger(back, m, pf, &inverse, jobs, undo);
+	unsigned rolled = 0;
+	for (size_t k = 0; k < m; k++) {
+		struct trigger_report *rep = &reps[at[k]];
+		char msg[sizeof(rep->msg)];
+		if (undo[k].outcome == OUTCOME_PATCHED) {
+			snprintf(msg, sizeof(msg), "rolled back (--all-or-nothing: %s)", why);
+			rep->outcome = OUTCOME_SKIPPED;
+			rep->rolled_back = true;
+			rolled++;
+		} else {
+			snprintf(msg, sizeof(msg), "process %d keeps what this run did: rolling it back failed: %s",
+				 back[k], undo[k].msg);
+			rep->outcome = OUTCOME_INCONSISTENT;
+		}
+		memcpy(rep->msg, msg, sizeof(msg));
+	}
+	free(back);
+	free(at);
+	free(undo);
+	return rolled;
+}
+
 int cmd_trigger(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "process", required_argument, NULL, 'p' },
 		{ "revert", no_argument, NULL, 'R' },
 		{ "revert-all", required_argument, NULL, 'A' },
+		{ "all-or-nothing", no_argument, NULL, 'O' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "check-stack", no_argument, NULL, 'c' },
 		{ "no-stack-check", no_argument, NULL, 'N' },
@@ -195,7 +266,7 @@ int cmd_trigger(int argc, char **argv)
 	struct trigger_opts o = { .timeout_ms = DEFAULT_TIMEOUT_S * 1000 };
 	const char *spec = NULL;
 	unsigned jobs = DEFAULT_JOBS;
-	bool json = false;
+	bool json = false, all_or_nothing = false;
 	char *end;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "p:cj:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
@@ -208,6 +279,9 @@ int cmd_trigger(int argc, char **argv)
 			break;
 		case 'A':
 			o.revert_all = optarg;
+			break;
+		case 'O':
+			all_or_nothing = true;
 			break;
 		case 'T':
 			if (timeout_parse(optarg, &o.timeout_ms) < 0) {
@@ -246,6 +320,10 @@ int cmd_trigger(int argc, char **argv)
 	if (o.revert && o.revert_all) {
 		log_error("--revert and --revert-all cannot be combined: --revert-all=LIB [FILE] reverts every "
 			  "patch on LIB and applies FILE");
+		return EXIT_USAGE;
+	}
+	if (o.revert_all && all_or_nothing) {
+		log_error("--all-or-nothing cannot undo --revert-all yet: run them separately");
 		return EXIT_USAGE;
 	}
 	if (o.revert_all && !*o.revert_all) {
@@ -292,17 +370,21 @@ int cmd_trigger(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	fleet_trigger(pids, n, pf, &o, jobs, reps);
-	json_object *doc = json ? document_new(pf ? pf->path : NULL, &o) : NULL;
-	json_object *procs = json ? json_object_new_array() : NULL;
-	for (size_t i = 0; i < n; i++) {
-		/* A process found by its name or its runtime may exit before or
-		 * during its turn: it is gone, which is not a failure. */
+	/* A process found by its name or its runtime may exit before or
+	 * during its turn: it is gone, which is not a failure. */
+	for (size_t i = 0; i < n; i++)
 		if (!named && reps[i].outcome == OUTCOME_FAILED &&
 		    (reps[i].code == -ESRCH || reps[i].code == -ULP_E_EXITED)) {
 			reps[i].outcome = OUTCOME_SKIPPED;
 			snprintf(reps[i].msg, sizeof(reps[i].msg), "process %d exited before it could be patched",
 				 pids[i]);
 		}
+	int sig = interrupted();
+	unsigned rolled = all_or_nothing ? rollback(pids, n, pf, &o, jobs, reps) : 0;
+
+	json_object *doc = json ? document_new(pf ? pf->path : NULL, &o) : NULL;
+	json_object *procs = json ? json_object_new_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
 		char comm[64] = "?"; /* a process that has exited has no name any more */
 		proc_comm(pids[i], comm, sizeof(comm));
 		tally_add(&t, reps[i].outcome);
@@ -316,11 +398,15 @@ int cmd_trigger(int argc, char **argv)
 	free(reps);
 	free(pids);
 	patch_file_release(&patch);
-	int status = t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : EXIT_OK;
-	if (interrupted() && !t.inconsistent) {
+	if (rolled)
+		log_error("--all-or-nothing: the %u process%s this run had patched %s rolled back", rolled,
+			  rolled == 1 ? "" : "es", rolled == 1 ? "was" : "were");
+	int status = t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : t.patched ? EXIT_OK : EXIT_NOTHING;
+	if (sig && !t.inconsistent) {
 		log_error("interrupted (%s): the processes not reported as patched were left as they were",
-			  strsignal(interrupted()));
+			  strsignal(sig));
 		status = EXIT_FAILED;
 	}
+	t.rolled_back = rolled;
 	return trigger_finish(doc, &t, status);
 }

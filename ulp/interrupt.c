@@ -35,6 +35,13 @@ int interrupted(void)
 	return signo;
 }
 
+int interrupt_take(void)
+{
+	int sig = signo;
+	signo = 0;
+	return sig;
+}
+
 void interrupt_forward_to(const pid_t *pids, size_t n)
 {
 	nforward = 0;

@@ -27,6 +27,10 @@ void interrupt_install(void);
 /* interrupted() - the signal that asked ulp to stop, or 0. */
 int interrupted(void);
 
+/* interrupt_take() - interrupted(), and forget it: work that must not be
+ * left half-done (an --all-or-nothing rollback) runs on until a new signal. */
+int interrupt_take(void);
+
 /* interrupt_forward_to() - also send such a signal to these processes
  * (fleet workers), which may not be in ulp's process group. */
 void interrupt_forward_to(const pid_t *pids, size_t n);

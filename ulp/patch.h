@@ -56,6 +56,7 @@ struct trigger_report {
 	uint64_t pause_us;   /* stop + check + write + resume: what the process feels */
 	uint64_t total_us;
 	unsigned reverted; /* --revert-all: the patches it took out */
+	bool rolled_back;  /* --all-or-nothing undid it */
 	unsigned attempts; /* stops until the switch could be made */
 	unsigned threads;  /* threads in the last stack check */
 };

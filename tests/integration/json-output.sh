@@ -42,13 +42,13 @@ json_field status applied
 json_field reason null
 json_field exit_status 1
 
-step "apply again: skipped, with the reason"
+step "apply again: skipped, with the reason; exit 4, nothing to do"
 run_ulp trigger --json -p "$pid" "$P"
-[ $RC = 0 ] || fail "exit $RC"
+[ $RC = 4 ] || fail "exit $RC, expected 4"
 json_field processes.0.status skipped
 json_field processes.0.reason '.*already applied.*'
 json_field summary.skipped 1
-json_field exit_status 0
+json_field exit_status 4
 
 step "revert"
 run_ulp trigger --json --revert -p "$pid" "$P"

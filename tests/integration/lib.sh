@@ -409,14 +409,14 @@ revert_ok() {
 	trigger_ok "$1" "$2" --revert
 }
 
-# trigger_skipped PID FILE REGEX [OPTIONS...] - one process skipped, exit 0,
-# the reason (stdout or stderr) matching REGEX.
+# trigger_skipped PID FILE REGEX [OPTIONS...] - one process skipped, exit 4
+# (nothing to do), the reason (stdout or stderr) matching REGEX.
 trigger_skipped() {
 	local pid=$1 file=$2 re=$3
 	shift 3
 	run_ulp trigger -p "$pid" "$@" "$file"
 	summary_is 0 1 0
-	[ $RC = 0 ] || fail "trigger exited $RC; skipped is not failed, expected 0"
+	[ $RC = 4 ] || fail "trigger exited $RC; skipped is not failed, expected 4 (nothing to do)"
 	[[ "$OUT"$'\n'"$ERR" =~ $re ]] || fail "the skip does not say why (expected /$re/)"
 }
 

@@ -92,10 +92,10 @@ ask a "many 3" "^$(new 3)\$"
 check_applied "$(tpid a)" "$P"
 ask n "many 3" "^$(old 3)\$"
 
-step "a wildcard that matches no process"
+step "a wildcard that matches no process: nothing to do, exit 4"
 run_ulp trigger -p "nomatch-$$-*" "$P"
 summary_is 0 0 0
-[ $RC = 0 ] || fail "trigger exited $RC"
+[ $RC = 4 ] || fail "trigger exited $RC, expected 4"
 for x in a w1 w2 n; do
 	assert_alive $x
 done

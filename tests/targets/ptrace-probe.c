@@ -7,6 +7,11 @@
  *
  * Usage: ptrace-probe PID   - PID: a process of ours, not our descendant.
  * Exit: 0 allowed, 77 forbidden, 1 some other error.
+ *
+ *        ptrace-probe --hold PID - stay PID's tracer, as a debugger would,
+ *        so that nobody else can attach: prints "ready" once attached and
+ *        detaches (exits) after "quit" on its input, answering "bye".
+ *        The tracee runs on (PTRACE_SEIZE does not stop it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,12 +20,32 @@
 #include <sys/ptrace.h>
 #include <sys/types.h>
 
+static int hold(pid_t pid)
+{
+	char line[64];
+
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) != 0) {
+		fprintf(stderr, "ptrace-probe: cannot trace %d: %s\n", (int)pid, strerror(errno));
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin))
+		if (strncmp(line, "quit", 4) == 0)
+			break;
+	printf("bye\n");
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	pid_t pid;
 
+	if (argc == 3 && strcmp(argv[1], "--hold") == 0)
+		return hold((pid_t)atoi(argv[2]));
 	if (argc != 2) {
-		fprintf(stderr, "usage: ptrace-probe PID\n");
+		fprintf(stderr, "usage: ptrace-probe PID | --hold PID\n");
 		return 1;
 	}
 	pid = (pid_t)atoi(argv[1]);
