@@ -18,6 +18,7 @@
 #include "ulp/fleet.h"
 #include "ulp/interrupt.h"
 #include "ulp/log.h"
+#include "ulp/patch-list.h"
 #include "ulp/patch.h"
 #include "ulp/proc.h"
 
@@ -84,8 +85,9 @@ static void done_text(const struct patch_file *pf, const struct trigger_opts *o,
 		snprintf(buf + n, cap - n, "%s '%s'", o->revert ? "reverted" : "applied", pf->path);
 }
 
+/* @many: several patch files, so a skip says which one it is about. */
 static void report_print(pid_t pid, const char *comm, const struct patch_file *pf, const struct trigger_opts *o,
-			 const struct trigger_report *rep)
+			 bool many, const struct trigger_report *rep)
 {
 	char done[PATH_MAX + 256];
 	switch (rep->outcome) {
@@ -95,7 +97,8 @@ static void report_print(pid_t pid, const char *comm, const struct patch_file *p
 		report_phases(pid, rep);
 		break;
 	case OUTCOME_SKIPPED:
-		log_info("pid %d (%s): SKIPPED: %s", pid, comm, rep->msg);
+		log_info("pid %d (%s): SKIPPED: %s%s%s%s", pid, comm, many ? "'" : "", many ? pf->path : "",
+			 many ? "': " : "", rep->msg);
 		break;
 	case OUTCOME_INCONSISTENT:
 	case OUTCOME_FAILED:
@@ -112,12 +115,13 @@ static const char *const outcome_names[] = {
 };
 
 /* --json: one object per process; the human lines are not printed. */
-static json_object *report_json(pid_t pid, const char *comm, const struct trigger_opts *opts,
-				const struct trigger_report *rep)
+static json_object *report_json(pid_t pid, const char *comm, const struct patch_file *pf,
+				const struct trigger_opts *opts, const struct trigger_report *rep)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "pid", json_object_new_int(pid));
 	json_object_object_add(o, "name", json_object_new_string(comm));
+	json_object_object_add(o, "patch", pf ? json_object_new_string(pf->path) : NULL);
 	json_object_object_add(o, "status", json_object_new_string(outcome_names[rep->outcome]));
 	json_object_object_add(o, "reason", rep->outcome == OUTCOME_PATCHED ? NULL : json_object_new_string(rep->msg));
 	if (rep->outcome == OUTCOME_PATCHED) {
@@ -147,9 +151,10 @@ static json_object *document_new(const char *patch, const struct trigger_opts *o
 
 /*
  * The end of every trigger: the summary line, or with --json the document
- * with the same counts, the exit status and whether ulp was interrupted.
+ * with the same counts, the exit status and the signal @sig that
+ * interrupted ulp (0: none).
  */
-static int trigger_finish(json_object *doc, const struct tally *t, int status)
+static int trigger_finish(json_object *doc, const struct tally *t, int status, int sig)
 {
 	if (!doc) {
 		printf("Processes patched: %u, Skipped: %u, Failed: %u.\n", t->patched, t->skipped, t->failed);
@@ -162,8 +167,7 @@ static int trigger_finish(json_object *doc, const struct tally *t, int status)
 	json_object_object_add(sum, "inconsistent", json_object_new_int((int)t->inconsistent));
 	json_object_object_add(sum, "rolled_back", json_object_new_int((int)t->rolled_back));
 	json_object_object_add(doc, "summary", sum);
-	json_object_object_add(doc, "interrupted",
-			       interrupted() ? json_object_new_string(strsignal(interrupted())) : NULL);
+	json_object_object_add(doc, "interrupted", sig ? json_object_new_string(strsignal(sig)) : NULL);
 	json_object_object_add(doc, "exit_status", json_object_new_int(status));
 	if (!json_object_object_get_ex(doc, "processes", NULL))
 		json_object_object_add(doc, "processes", json_object_new_array());
@@ -181,12 +185,32 @@ static int timeout_parse(const char *s, int *ret_ms)
 	return 0;
 }
 
-/* The first process that makes --all-or-nothing roll back, for messages. */
-static void rollback_cause(const pid_t *pids, size_t n, const struct trigger_report *reps, char *buf, size_t cap)
+/*
+ * One run: every patch file on every process.  reps[k * n + i] is patch k
+ * on process i; with --revert-all and no file there is one pass, with no
+ * patch file.
+ */
+struct run {
+	struct trigger_opts o;
+	struct patch_file *pfs; /* in the order they are applied */
+	size_t npatches, passes;
+	pid_t *pids;
+	size_t n;
+	struct trigger_report *reps;
+	unsigned jobs;
+};
+
+static const struct patch_file *run_patch(const struct run *run, size_t k)
 {
-	for (size_t i = 0; i < n; i++)
-		if (reps[i].outcome == OUTCOME_FAILED || reps[i].outcome == OUTCOME_INCONSISTENT) {
-			snprintf(buf, cap, "process %d failed", pids[i]);
+	return run->npatches ? &run->pfs[k] : NULL;
+}
+
+/* The first failure that makes --all-or-nothing roll back, for messages. */
+static void rollback_cause(const struct run *run, char *buf, size_t cap)
+{
+	for (size_t j = 0; j < run->passes * run->n; j++)
+		if (run->reps[j].outcome == OUTCOME_FAILED || run->reps[j].outcome == OUTCOME_INCONSISTENT) {
+			snprintf(buf, cap, "process %d failed", run->pids[j % run->n]);
 			return;
 		}
 	if (interrupted())
@@ -196,48 +220,37 @@ static void rollback_cause(const pid_t *pids, size_t n, const struct trigger_rep
 }
 
 /*
- * --all-or-nothing: if a process failed (or ulp was interrupted), every
- * process this run patched gets the opposite operation, so that the run
- * changed nothing.  Those are then reported SKIPPED "rolled back"; one
- * that cannot be rolled back keeps the patch and is reported
- * INCONSISTENT: the processes no longer agree.  Return how many were
- * rolled back.
+ * Undo pass @k of @run: each process it patched gets the opposite
+ * operation.  Those are then reported SKIPPED "rolled back"; one that
+ * cannot be rolled back keeps the change and is reported INCONSISTENT:
+ * the processes no longer agree.
  */
-static unsigned rollback(const pid_t *pids, size_t n, const struct patch_file *pf, const struct trigger_opts *o,
-			 unsigned jobs, struct trigger_report *reps)
+static void rollback_pass(struct run *run, size_t k, const char *why)
 {
-	char why[128];
-	rollback_cause(pids, n, reps, why, sizeof(why));
-	if (!why[0])
-		return 0;
-	pid_t *back = calloc(n, sizeof(*back));
-	size_t *at = calloc(n, sizeof(*at));
-	struct trigger_report *undo = calloc(n, sizeof(*undo));
+	struct trigger_report *reps = &run->reps[k * run->n];
+	pid_t *back = calloc(run->n ? run->n : 1, sizeof(*back));
+	size_t *at = calloc(run->n ? run->n : 1, sizeof(*at));
+	struct trigger_report *undo = calloc(run->n ? run->n : 1, sizeof(*undo));
 	size_t m = 0;
-	for (size_t i = 0; back && at && undo && i < n; i++)
+	for (size_t i = 0; back && at && undo && i < run->n; i++)
 		if (reps[i].outcome == OUTCOME_PATCHED) {
-			back[m] = pids[i];
+			back[m] = run->pids[i];
 			at[m++] = i;
 		}
-	struct trigger_opts inverse = *o;
-	inverse.revert = !o->revert;
-	/* Half a rollback is worse than none: a signal that came before it
-	 * does not stop it (a new one does). */
-	interrupt_take();
+	struct trigger_opts inverse = run->o;
+	inverse.revert = !run->o.revert;
 	if (m)
-		fleet_trigger(back, m, pf, &inverse, jobs, undo);
-	unsigned rolled = 0;
-	for (size_t k = 0; k < m; k++) {
-		struct trigger_report *rep = &reps[at[k]];
+		fleet_trigger(back, m, run_patch(run, k), &inverse, run->jobs, undo);
+	for (size_t j = 0; j < m; j++) {
+		struct trigger_report *rep = &reps[at[j]];
 		char msg[sizeof(rep->msg)];
-		if (undo[k].outcome == OUTCOME_PATCHED) {
+		if (undo[j].outcome == OUTCOME_PATCHED) {
 			snprintf(msg, sizeof(msg), "rolled back (--all-or-nothing: %s)", why);
 			rep->outcome = OUTCOME_SKIPPED;
 			rep->rolled_back = true;
-			rolled++;
 		} else {
 			snprintf(msg, sizeof(msg), "process %d keeps what this run did: rolling it back failed: %s",
-				 back[k], undo[k].msg);
+				 back[j], undo[j].msg);
 			rep->outcome = OUTCOME_INCONSISTENT;
 		}
 		memcpy(rep->msg, msg, sizeof(msg));
@@ -245,7 +258,144 @@ static unsigned rollback(const pid_t *pids, size_t n, const struct patch_file *p
 	free(back);
 	free(at);
 	free(undo);
-	return rolled;
+}
+
+/* --all-or-nothing: if anything failed, undo every pass, the last first. */
+static void rollback(struct run *run)
+{
+	char why[128];
+	rollback_cause(run, why, sizeof(why));
+	if (!why[0])
+		return;
+	/* Half a rollback is worse than none: a signal that came before it
+	 * does not stop it (a new one does). */
+	interrupt_take();
+	for (size_t k = run->passes; k-- > 0;)
+		rollback_pass(run, k, why);
+}
+
+/* What happened to process @i over every pass, for the summary line. */
+static void tally_process(struct tally *t, const struct run *run, size_t i)
+{
+	bool patched = false, failed = false, inconsistent = false, rolled = false;
+	for (size_t k = 0; k < run->passes; k++) {
+		const struct trigger_report *rep = &run->reps[k * run->n + i];
+		patched |= rep->outcome == OUTCOME_PATCHED;
+		failed |= rep->outcome == OUTCOME_FAILED;
+		inconsistent |= rep->outcome == OUTCOME_INCONSISTENT;
+		rolled |= rep->rolled_back;
+	}
+	tally_add(t, inconsistent ? OUTCOME_INCONSISTENT
+		     : failed	  ? OUTCOME_FAILED
+		     : patched	  ? OUTCOME_PATCHED
+				  : OUTCOME_SKIPPED);
+	t->rolled_back += rolled;
+}
+
+/* Open every patch file before touching any process: one that cannot be
+ * used stops the run with nothing changed. */
+static int patches_open(const char *arg, bool recursive, bool revert, struct run *run)
+{
+	struct patch_list l = PATCH_LIST_INIT;
+	int r = patch_list_expand(arg, recursive, &l);
+	if (r < 0) {
+		log_error_errno(r, "cannot list the live patches '%s'%s", arg,
+				r == -EINVAL ? ": with --recursive only the file name may hold wildcards" : "");
+		return r;
+	}
+	if (l.n == 0) {
+		log_error("no file matches '%s'%s", arg, recursive ? " here or in any directory below" : "");
+		patch_list_release(&l);
+		return -ENOENT;
+	}
+	run->pfs = calloc(l.n, sizeof(*run->pfs));
+	r = run->pfs ? 0 : -ENOMEM;
+	for (size_t i = 0; r == 0 && i < l.n; i++) {
+		/* A revert takes the patches out newest first. */
+		struct patch_file *pf = &run->pfs[revert ? l.n - 1 - i : i];
+		*pf = (struct patch_file)PATCH_FILE_INIT;
+		r = patch_file_open(l.paths[i], pf);
+		if (r < 0)
+			log_error("cannot use live patch '%s': %s%s", l.paths[i], ulp_strerror(r),
+				  l.n > 1 ? "; no process was touched" : "");
+		else
+			run->npatches++;
+	}
+	patch_list_release(&l);
+	return r;
+}
+
+static void run_release(struct run *run)
+{
+	for (size_t k = 0; run->pfs && k < run->npatches; k++)
+		patch_file_release(&run->pfs[k]);
+	free(run->pfs);
+	free(run->pids);
+	free(run->reps);
+}
+
+/* The report: a line (or a JSON object) per process and patch, the
+ * summary.  @sig: the signal that interrupted ulp, or 0. */
+static int run_report(struct run *run, const char *arg, bool json, int sig)
+{
+	struct tally t = { 0 };
+	json_object *doc = json ? document_new(run->npatches == 1 ? run->pfs[0].path : arg, &run->o) : NULL;
+	json_object *procs = json ? json_object_new_array() : NULL;
+	if (json && run->npatches > 1) {
+		json_object *list = json_object_new_array();
+		for (size_t k = 0; k < run->npatches; k++)
+			json_object_array_add(list, json_object_new_string(run->pfs[k].path));
+		json_object_object_add(doc, "patches", list);
+	}
+	for (size_t k = 0; k < run->passes; k++)
+		for (size_t i = 0; i < run->n; i++) {
+			const struct patch_file *pf = run_patch(run, k);
+			const struct trigger_report *rep = &run->reps[k * run->n + i];
+			char comm[64] = "?"; /* a process that has exited has no name any more */
+			proc_comm(run->pids[i], comm, sizeof(comm));
+			if (json)
+				json_object_array_add(procs, report_json(run->pids[i], comm, pf, &run->o, rep));
+			else
+				report_print(run->pids[i], comm, pf, &run->o, run->npatches > 1, rep);
+		}
+	for (size_t i = 0; i < run->n; i++)
+		tally_process(&t, run, i);
+	if (json)
+		json_object_object_add(doc, "processes", procs);
+	if (t.rolled_back)
+		log_error("--all-or-nothing: the %u process%s this run had patched %s rolled back", t.rolled_back,
+			  t.rolled_back == 1 ? "" : "es", t.rolled_back == 1 ? "was" : "were");
+	int status = t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : t.patched ? EXIT_OK : EXIT_NOTHING;
+	if (sig && !t.inconsistent) {
+		log_error("interrupted (%s): the processes not reported as patched were left as they were",
+			  strsignal(sig));
+		status = EXIT_FAILED;
+	}
+	return trigger_finish(doc, &t, status, sig);
+}
+
+/* Options that do not go together, each refused with what to do instead. */
+static bool options_agree(const struct trigger_opts *o, const char *file, bool all_or_nothing)
+{
+	if (o->revert && o->revert_all) {
+		log_error("--revert and --revert-all cannot be combined: --revert-all=LIB [FILE] reverts every "
+			  "patch on LIB and applies FILE");
+		return false;
+	}
+	if (o->revert_all && all_or_nothing) {
+		log_error("--all-or-nothing cannot undo --revert-all yet: run them separately");
+		return false;
+	}
+	if (o->revert_all && !*o->revert_all) {
+		log_error("--revert-all needs a library: --revert-all=libfoo.so.1, or --revert-all=target for "
+			  "the patch's own");
+		return false;
+	}
+	if (o->revert_all && strcmp(o->revert_all, "target") == 0 && !file) {
+		log_error("--revert-all=target names the target of the patch file: give one, or name the library");
+		return false;
+	}
+	return true;
 }
 
 int cmd_trigger(int argc, char **argv)
@@ -255,6 +405,7 @@ int cmd_trigger(int argc, char **argv)
 		{ "revert", no_argument, NULL, 'R' },
 		{ "revert-all", required_argument, NULL, 'A' },
 		{ "all-or-nothing", no_argument, NULL, 'O' },
+		{ "recursive", no_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "check-stack", no_argument, NULL, 'c' },
 		{ "no-stack-check", no_argument, NULL, 'N' },
@@ -266,7 +417,7 @@ int cmd_trigger(int argc, char **argv)
 	struct trigger_opts o = { .timeout_ms = DEFAULT_TIMEOUT_S * 1000 };
 	const char *spec = NULL;
 	unsigned jobs = DEFAULT_JOBS;
-	bool json = false, all_or_nothing = false;
+	bool json = false, all_or_nothing = false, recursive = false;
 	char *end;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "p:cj:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
@@ -282,6 +433,9 @@ int cmd_trigger(int argc, char **argv)
 			break;
 		case 'O':
 			all_or_nothing = true;
+			break;
+		case 'r':
+			recursive = true;
 			break;
 		case 'T':
 			if (timeout_parse(optarg, &o.timeout_ms) < 0) {
@@ -317,96 +471,57 @@ int cmd_trigger(int argc, char **argv)
 		command_usage("trigger");
 		return EXIT_USAGE;
 	}
-	if (o.revert && o.revert_all) {
-		log_error("--revert and --revert-all cannot be combined: --revert-all=LIB [FILE] reverts every "
-			  "patch on LIB and applies FILE");
+	if (!options_agree(&o, file, all_or_nothing))
 		return EXIT_USAGE;
-	}
-	if (o.revert_all && all_or_nothing) {
-		log_error("--all-or-nothing cannot undo --revert-all yet: run them separately");
-		return EXIT_USAGE;
-	}
-	if (o.revert_all && !*o.revert_all) {
-		log_error("--revert-all needs a library: --revert-all=libfoo.so.1, or --revert-all=target for "
-			  "the patch's own");
-		return EXIT_USAGE;
-	}
-	if (o.revert_all && strcmp(o.revert_all, "target") == 0 && !file) {
-		log_error("--revert-all=target names the target of the patch file: give one, or name the library");
-		return EXIT_USAGE;
-	}
 
 	interrupt_install();
-	struct patch_file patch = PATCH_FILE_INIT, *pf = NULL;
-	if (file) {
-		int r = patch_file_open(file, &patch);
-		if (r < 0) {
-			log_error_errno(r, "cannot use live patch '%s'", file);
-			struct tally none = { .failed = 1 };
-			return trigger_finish(json ? document_new(file, &o) : NULL, &none, EXIT_FAILED);
-		}
-		pf = &patch;
-		if (o.revert_all && strcmp(o.revert_all, "target") == 0)
-			o.revert_all = pf->c.target_name;
+	struct run run = { .o = o, .jobs = jobs };
+	if (file && patches_open(file, recursive, o.revert, &run) < 0) {
+		struct tally none = { .failed = 1 };
+		run_release(&run);
+		return trigger_finish(json ? document_new(file, &o) : NULL, &none, EXIT_FAILED, 0);
 	}
-	pid_t *pids = NULL;
-	size_t n = 0;
-	int r = discover_pids(spec, &pids, &n);
+	if (run.npatches > 1 && o.revert_all) {
+		log_error("--revert-all takes one patch file; '%s' names %zu", file, run.npatches);
+		run_release(&run);
+		return EXIT_USAGE;
+	}
+	if (run.npatches && o.revert_all && strcmp(o.revert_all, "target") == 0)
+		run.o.revert_all = run.pfs[0].c.target_name;
+	run.passes = run.npatches ? run.npatches : 1;
+
+	int r = discover_pids(spec, &run.pids, &run.n);
 	if (r < 0) {
 		log_error_errno(r, "cannot list processes");
-		patch_file_release(&patch);
+		run_release(&run);
 		return EXIT_FAILED;
 	}
-	if (n == 0)
+	if (run.n == 0)
 		log_warn("no process matches%s%s", spec ? " " : "", spec ? spec : " (none has libpulp.so loaded)");
-
-	struct tally t = { 0 };
-	bool named = discover_is_pid(spec);
-	struct trigger_report *reps = calloc(n ? n : 1, sizeof(*reps));
-	if (!reps) {
-		log_error_errno(-ENOMEM, "cannot patch %zu processes", n);
-		free(pids);
-		patch_file_release(&patch);
+	run.reps = calloc(run.passes * run.n + 1, sizeof(*run.reps));
+	if (!run.reps) {
+		log_error_errno(-ENOMEM, "cannot patch %zu processes", run.n);
+		run_release(&run);
 		return EXIT_FAILED;
 	}
-	fleet_trigger(pids, n, pf, &o, jobs, reps);
-	/* A process found by its name or its runtime may exit before or
-	 * during its turn: it is gone, which is not a failure. */
-	for (size_t i = 0; i < n; i++)
-		if (!named && reps[i].outcome == OUTCOME_FAILED &&
-		    (reps[i].code == -ESRCH || reps[i].code == -ULP_E_EXITED)) {
-			reps[i].outcome = OUTCOME_SKIPPED;
-			snprintf(reps[i].msg, sizeof(reps[i].msg), "process %d exited before it could be patched",
-				 pids[i]);
-		}
-	int sig = interrupted();
-	unsigned rolled = all_or_nothing ? rollback(pids, n, pf, &o, jobs, reps) : 0;
-
-	json_object *doc = json ? document_new(pf ? pf->path : NULL, &o) : NULL;
-	json_object *procs = json ? json_object_new_array() : NULL;
-	for (size_t i = 0; i < n; i++) {
-		char comm[64] = "?"; /* a process that has exited has no name any more */
-		proc_comm(pids[i], comm, sizeof(comm));
-		tally_add(&t, reps[i].outcome);
-		if (json)
-			json_object_array_add(procs, report_json(pids[i], comm, &o, &reps[i]));
-		else
-			report_print(pids[i], comm, pf, &o, &reps[i]);
+	bool named = discover_is_pid(spec);
+	for (size_t k = 0; k < run.passes; k++) {
+		struct trigger_report *reps = &run.reps[k * run.n];
+		fleet_trigger(run.pids, run.n, run_patch(&run, k), &run.o, jobs, reps);
+		/* A process found by its name or its runtime may exit before or
+		 * during its turn: it is gone, which is not a failure. */
+		for (size_t i = 0; i < run.n; i++)
+			if (!named && reps[i].outcome == OUTCOME_FAILED &&
+			    (reps[i].code == -ESRCH || reps[i].code == -ULP_E_EXITED)) {
+				reps[i].outcome = OUTCOME_SKIPPED;
+				snprintf(reps[i].msg, sizeof(reps[i].msg),
+					 "process %d exited before it could be patched", run.pids[i]);
+			}
 	}
-	if (json)
-		json_object_object_add(doc, "processes", procs);
-	free(reps);
-	free(pids);
-	patch_file_release(&patch);
-	if (rolled)
-		log_error("--all-or-nothing: the %u process%s this run had patched %s rolled back", rolled,
-			  rolled == 1 ? "" : "es", rolled == 1 ? "was" : "were");
-	int status = t.inconsistent ? EXIT_INCONSISTENT : t.failed ? EXIT_FAILED : t.patched ? EXIT_OK : EXIT_NOTHING;
-	if (sig && !t.inconsistent) {
-		log_error("interrupted (%s): the processes not reported as patched were left as they were",
-			  strsignal(sig));
-		status = EXIT_FAILED;
-	}
-	t.rolled_back = rolled;
-	return trigger_finish(doc, &t, status);
+	int sig = interrupted(); /* a rollback forgets it */
+	if (all_or_nothing)
+		rollback(&run);
+	r = run_report(&run, file, json, sig ? sig : interrupted());
+	run_release(&run);
+	return r;
 }

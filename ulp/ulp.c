@@ -14,8 +14,8 @@
 
 static const struct command commands[] = {
 	{ "trigger", cmd_trigger,
-	  "[-p PID|WILDCARD] [--revert | --revert-all=LIB|target] [--all-or-nothing] [--timeout=S] [--no-stack-check] "
-	  "[-j N] [--json] FILE.so",
+	  "[-p PID|WILDCARD] [--revert | --revert-all=LIB|target] [--all-or-nothing] [--recursive] [--timeout=S] "
+	  "[--no-stack-check] [-j N] [--json] FILE.so|'DIR/*.so'|DIR",
 	  "apply (or revert) a live patch in a running process" },
 	{ "check", cmd_check, "-p PID [--json] FILE.so", "exit 1 if the patch is applied in PID, 0 if not" },
 	{ "messages", cmd_messages, "-p PID", "print the runtime's log from inside a process" },
