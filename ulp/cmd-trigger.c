@@ -198,11 +198,19 @@ struct run {
 	size_t n;
 	struct trigger_report *reps;
 	unsigned jobs;
+	struct progress progress;
 };
 
 static const struct patch_file *run_patch(const struct run *run, size_t k)
 {
 	return run->npatches ? &run->pfs[k] : NULL;
+}
+
+static const char *progress_what(const struct run *run)
+{
+	if (run->o.revert_all)
+		return run->npatches ? "reverting and patching" : "reverting";
+	return run->o.revert ? "reverting" : "patching";
 }
 
 /* The first failure that makes --all-or-nothing roll back, for messages. */
@@ -239,8 +247,11 @@ static void rollback_pass(struct run *run, size_t k, const char *why)
 		}
 	struct trigger_opts inverse = run->o;
 	inverse.revert = !run->o.revert;
-	if (m)
-		fleet_trigger(back, m, run_patch(run, k), &inverse, run->jobs, undo);
+	if (m) {
+		progress_begin(&run->progress, "rolling back", run->passes - 1 - k, run->passes, m);
+		fleet_trigger(back, m, run_patch(run, k), &inverse, run->jobs, undo, &run->progress);
+		progress_end(&run->progress);
+	}
 	for (size_t j = 0; j < m; j++) {
 		struct trigger_report *rep = &reps[at[j]];
 		char msg[sizeof(rep->msg)];
@@ -505,9 +516,12 @@ int cmd_trigger(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	bool named = discover_is_pid(spec);
+	run.progress.on = progress_wanted(run.n);
 	for (size_t k = 0; k < run.passes; k++) {
 		struct trigger_report *reps = &run.reps[k * run.n];
-		fleet_trigger(run.pids, run.n, run_patch(&run, k), &run.o, jobs, reps);
+		progress_begin(&run.progress, progress_what(&run), k, run.passes, run.n);
+		fleet_trigger(run.pids, run.n, run_patch(&run, k), &run.o, jobs, reps, &run.progress);
+		progress_end(&run.progress);
 		/* A process found by its name or its runtime may exit before or
 		 * during its turn: it is gone, which is not a failure. */
 		for (size_t i = 0; i < run.n; i++)

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@
 #include "libpulp/ulp-errors.h"
 #include "ulp/fleet.h"
 #include "ulp/interrupt.h"
+#include "ulp/progress.h"
+
+/* The most workers at once (ulp trigger -j caps it lower). */
+#define MAX_WORKERS 256
 
 struct fleet_record {
 	size_t index;
@@ -40,39 +45,73 @@ static void worker_run(int fd, unsigned k, unsigned jobs, const pid_t *pids, siz
 	_exit(0);
 }
 
-/* Read one worker's records until it closes its pipe. */
-static void worker_collect(int fd, struct trigger_report *reps, size_t n, bool *seen)
+/*
+ * Read the workers' records as they come, from whichever worker has one,
+ * until every pipe is closed.
+ */
+static void workers_collect(int *fds, unsigned jobs, struct trigger_report *reps, size_t n, bool *seen,
+			    struct progress *progress)
 {
-	struct fleet_record rec;
-	ssize_t r;
-	while ((r = read(fd, &rec, sizeof(rec))) == (ssize_t)sizeof(rec) || (r < 0 && errno == EINTR))
-		if (r > 0 && rec.index < n) {
-			reps[rec.index] = rec.rep;
-			seen[rec.index] = true;
+	struct pollfd pfd[MAX_WORKERS];
+	unsigned open = 0;
+	for (unsigned k = 0; k < jobs; k++) {
+		pfd[k] = (struct pollfd){ .fd = fds[k], .events = POLLIN };
+		open += fds[k] >= 0;
+	}
+	while (open > 0) {
+		if (poll(pfd, jobs, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
 		}
+		for (unsigned k = 0; k < jobs; k++) {
+			if (pfd[k].fd < 0 || !pfd[k].revents)
+				continue;
+			struct fleet_record rec;
+			ssize_t r = read(pfd[k].fd, &rec, sizeof(rec));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r == (ssize_t)sizeof(rec) && rec.index < n) {
+				reps[rec.index] = rec.rep;
+				seen[rec.index] = true;
+				progress_step(progress, rec.rep.outcome);
+				continue;
+			}
+			/* the end, or a record cut short: the worker is done */
+			pfd[k].fd = -1;
+			open--;
+		}
+	}
 }
 
 static void sequential(const pid_t *pids, size_t n, const struct patch_file *pf, const struct trigger_opts *o,
-		       struct trigger_report *reps)
+		       struct trigger_report *reps, struct progress *progress)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		patch_trigger(pids[i], pf, o, &reps[i]);
+		progress_step(progress, reps[i].outcome);
+	}
 }
 
 void fleet_trigger(const pid_t *pids, size_t n, const struct patch_file *pf, const struct trigger_opts *o,
-		   unsigned jobs, struct trigger_report *reps)
+		   unsigned jobs, struct trigger_report *reps, struct progress *progress)
 {
+	struct progress none = { .on = false };
+	if (!progress)
+		progress = &none;
 	if (jobs > n)
 		jobs = (unsigned)n;
+	if (jobs > MAX_WORKERS)
+		jobs = MAX_WORKERS;
 	if (jobs <= 1)
-		return sequential(pids, n, pf, o, reps);
+		return sequential(pids, n, pf, o, reps, progress);
 
 	bool *seen = calloc(n, sizeof(*seen));
 	pid_t *workers = calloc(jobs, sizeof(*workers));
 	int *fds = calloc(jobs, sizeof(*fds));
 	if (!seen || !workers || !fds) {
 		free(seen), free(workers), free(fds);
-		return sequential(pids, n, pf, o, reps);
+		return sequential(pids, n, pf, o, reps, progress);
 	}
 	/* What every worker would read from the same files, read once. */
 	patch_warm(pids[0], pf);
@@ -92,11 +131,10 @@ void fleet_trigger(const pid_t *pids, size_t n, const struct patch_file *pf, con
 	}
 	/* A signal sent to ulp alone (kill PID) reaches every worker too. */
 	interrupt_forward_to(workers, jobs);
+	workers_collect(fds, jobs, reps, n, seen, progress);
 	for (unsigned k = 0; k < jobs; k++) {
-		if (fds[k] >= 0) {
-			worker_collect(fds[k], reps, n, seen);
+		if (fds[k] >= 0)
 			close(fds[k]);
-		}
 		if (workers[k] > 0) {
 			interrupt_forward_remove(workers[k]);
 			waitpid(workers[k], NULL, 0);

@@ -9,15 +9,17 @@
 #include <sys/types.h>
 
 #include "ulp/patch.h"
+#include "ulp/progress.h"
 
 /**
  * fleet_trigger() - patch_trigger() for each of @pids, with up to @jobs
  * worker processes at once (each the ptrace tracer of its own targets),
  * so that one target's runtime call overlaps the work on another.
  * @reps[i] receives the report for @pids[i].  A worker that dies leaves
- * failed reports for the processes it had not reported.
+ * failed reports for the processes it had not reported.  @progress
+ * (may be NULL) is told of each process as its report arrives.
  */
 void fleet_trigger(const pid_t *pids, size_t n, const struct patch_file *pf, const struct trigger_opts *o,
-		   unsigned jobs, struct trigger_report *reps);
+		   unsigned jobs, struct trigger_report *reps, struct progress *progress);
 
 #endif
