@@ -12,21 +12,24 @@
 #include "ulp/discover.h"
 #include "ulp/log.h"
 
+/* Each usage is what follows "ulp NAME", one form per line; ulp(1)'s
+ * SYNOPSIS has the same lines (tests/docs/man-synopsis.sh checks). */
 static const struct command commands[] = {
 	{ "trigger", cmd_trigger,
-	  "[-p PID|WILDCARD] [--revert | --revert-all=LIB|target] [--all-or-nothing] [--recursive] [--timeout=S] "
-	  "[--no-stack-check] [-j N] [--json] FILE.so|'DIR/*.so'|DIR",
-	  "apply (or revert) a live patch in a running process" },
+	  "[-p PID|NAME-WILDCARD] [--revert | --revert-all=LIB|target] [--all-or-nothing] [--recursive] "
+	  "[--timeout=S] [--no-stack-check] [-j N] [--json] [-c] FILE.so|'DIR/*.so'|DIR\n"
+	  "--revert-all=LIB [-p PID|NAME-WILDCARD] [--timeout=S] [--no-stack-check] [-j N] [--json]",
+	  "apply (or revert) live patches in running processes" },
 	{ "check", cmd_check, "-p PID [--json] FILE.so", "exit 1 if the patch is applied in PID, 0 if not" },
 	{ "messages", cmd_messages, "-p PID", "print the runtime's log from inside a process" },
 	{ "packer", cmd_packer, "FILE.dsc [-o OUT] [-l PATCH.so] [-t TARGET]",
 	  "build a live patch container from a description" },
-	{ "dump", cmd_dump, "FILE.so [-b] [--json]", "print a live patch container's metadata" },
+	{ "dump", cmd_dump, "FILE.so [-b] [--revert] [--json]", "print a live patch container's metadata" },
 	{ "livepatchable", cmd_livepatchable, "FILE",
 	  "exit 0 if FILE was built with patchable function entries, 1 if not" },
-	{ "patches", cmd_patches, "[-p PID|WILDCARD] [-u USER] [-b] [--only-livepatched] [--json]",
+	{ "patches", cmd_patches, "[-p PID|NAME-WILDCARD] [-u USER] [-b] [--only-livepatched] [--json]",
 	  "show live patching status, livepatchable libraries and applied patches of processes" },
-	{ "set_patchable", cmd_set_patchable, "enable|disable [-p PID|WILDCARD] [-u USER]",
+	{ "set_patchable", cmd_set_patchable, "enable|disable [-p PID|NAME-WILDCARD] [-u USER]",
 	  "turn live patching on or off in running processes" },
 };
 
@@ -49,10 +52,21 @@ static void usage(FILE *f)
 		   "'ulp COMMAND --help' describes a command; see ulp(1) for exit statuses\n");
 }
 
-void command_usage(const char *name)
+/* "usage: ulp NAME FORM", and "       ulp NAME FORM" for each other form. */
+static void usage_print(FILE *f, const char *name)
 {
 	const struct command *c = command_find(name);
-	fprintf(stderr, "usage: ulp %s %s\n", name, c ? c->usage : "");
+	const char *form = c ? c->usage : "";
+	for (bool first = true; first || *form; first = false) {
+		size_t len = strcspn(form, "\n");
+		fprintf(f, "%s ulp %s %.*s\n", first ? "usage:" : "      ", name, (int)len, form);
+		form += len + (form[len] == '\n');
+	}
+}
+
+void command_usage(const char *name)
+{
+	usage_print(stderr, name);
 }
 
 int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid)
@@ -133,7 +147,8 @@ int common_option(int opt, const char *name)
 		return -1;
 	case 'h': {
 		const struct command *c = command_find(name);
-		printf("usage: ulp %s %s\n%s\n", name, c ? c->usage : "", c ? c->summary : "");
+		usage_print(stdout, name);
+		printf("%s\n", c ? c->summary : "");
 		return EXIT_OK;
 	}
 	case 'V':
