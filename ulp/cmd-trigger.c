@@ -240,11 +240,18 @@ static void rollback_pass(struct run *run, size_t k, const char *why)
 	size_t *at = calloc(run->n ? run->n : 1, sizeof(*at));
 	struct trigger_report *undo = calloc(run->n ? run->n : 1, sizeof(*undo));
 	size_t m = 0;
-	for (size_t i = 0; back && at && undo && i < run->n; i++)
-		if (reps[i].outcome == OUTCOME_PATCHED) {
+	for (size_t i = 0; i < run->n; i++) {
+		if (reps[i].outcome != OUTCOME_PATCHED)
+			continue;
+		if (back && at && undo) {
 			back[m] = run->pids[i];
 			at[m++] = i;
+			continue;
 		}
+		reps[i].outcome = OUTCOME_INCONSISTENT;
+		snprintf(reps[i].msg, sizeof(reps[i].msg),
+			 "process %d keeps what this run did: out of memory for the rollback", run->pids[i]);
+	}
 	struct trigger_opts inverse = run->o;
 	inverse.revert = !run->o.revert;
 	if (m) {
@@ -260,7 +267,7 @@ static void rollback_pass(struct run *run, size_t k, const char *why)
 			rep->outcome = OUTCOME_SKIPPED;
 			rep->rolled_back = true;
 		} else {
-			snprintf(msg, sizeof(msg), "process %d keeps what this run did: rolling it back failed: %s",
+			snprintf(msg, sizeof(msg), "process %d keeps what this run did: rolling it back failed: %.400s",
 				 back[j], undo[j].msg);
 			rep->outcome = OUTCOME_INCONSISTENT;
 		}
@@ -320,17 +327,20 @@ static int patches_open(const char *arg, bool recursive, bool revert, struct run
 		return -ENOENT;
 	}
 	run->pfs = calloc(l.n, sizeof(*run->pfs));
-	r = run->pfs ? 0 : -ENOMEM;
+	r = run->pfs ? 0 : log_error_errno(-ENOMEM, "cannot read %zu live patches", l.n);
 	for (size_t i = 0; r == 0 && i < l.n; i++) {
-		/* A revert takes the patches out newest first. */
-		struct patch_file *pf = &run->pfs[revert ? l.n - 1 - i : i];
-		*pf = (struct patch_file)PATCH_FILE_INIT;
-		r = patch_file_open(l.paths[i], pf);
+		r = patch_file_open(l.paths[i], &run->pfs[i]);
 		if (r < 0)
 			log_error("cannot use live patch '%s': %s%s", l.paths[i], ulp_strerror(r),
 				  l.n > 1 ? "; no process was touched" : "");
 		else
 			run->npatches++;
+	}
+	/* A revert takes the patches out newest first. */
+	for (size_t i = 0; r == 0 && revert && i < run->npatches / 2; i++) {
+		struct patch_file t = run->pfs[i];
+		run->pfs[i] = run->pfs[run->npatches - 1 - i];
+		run->pfs[run->npatches - 1 - i] = t;
 	}
 	patch_list_release(&l);
 	return r;
