@@ -254,11 +254,15 @@ static void rollback_pass(struct run *run, size_t k, const char *why)
 	}
 	struct trigger_opts inverse = run->o;
 	inverse.revert = !run->o.revert;
-	if (m) {
-		progress_begin(&run->progress, "rolling back", run->passes - 1 - k, run->passes, m);
+	progress_begin(&run->progress, "rolling back", run->passes - 1 - k, run->passes, m);
+	if (m && run->o.revert_all) /* several steps per process: one at a time */
+		for (size_t j = 0; j < m; j++) {
+			patch_undo_revert_all(back[j], run_patch(run, k), &run->o, &reps[at[j]], &undo[j]);
+			progress_step(&run->progress, undo[j].outcome);
+		}
+	else if (m)
 		fleet_trigger(back, m, run_patch(run, k), &inverse, run->jobs, undo, &run->progress);
-		progress_end(&run->progress);
-	}
+	progress_end(&run->progress);
 	for (size_t j = 0; j < m; j++) {
 		struct trigger_report *rep = &reps[at[j]];
 		char msg[sizeof(rep->msg)];
@@ -396,15 +400,11 @@ static int run_report(struct run *run, const char *arg, bool json, int sig)
 }
 
 /* Options that do not go together, each refused with what to do instead. */
-static bool options_agree(const struct trigger_opts *o, const char *file, bool all_or_nothing)
+static bool options_agree(const struct trigger_opts *o, const char *file)
 {
 	if (o->revert && o->revert_all) {
 		log_error("--revert and --revert-all cannot be combined: --revert-all=LIB [FILE] reverts every "
 			  "patch on LIB and applies FILE");
-		return false;
-	}
-	if (o->revert_all && all_or_nothing) {
-		log_error("--all-or-nothing cannot undo --revert-all yet: run them separately");
 		return false;
 	}
 	if (o->revert_all && !*o->revert_all) {
@@ -492,7 +492,7 @@ int cmd_trigger(int argc, char **argv)
 		command_usage("trigger");
 		return EXIT_USAGE;
 	}
-	if (!options_agree(&o, file, all_or_nothing))
+	if (!options_agree(&o, file))
 		return EXIT_USAGE;
 
 	interrupt_install();

@@ -102,7 +102,8 @@ int patch_list_expand(const char *arg, bool recursive, struct patch_list *ret)
 		patch_list_release(&l);
 		return r;
 	}
-	qsort(l.paths, l.n, sizeof(*l.paths), path_cmp);
+	if (l.n > 1)
+		qsort(l.paths, l.n, sizeof(*l.paths), path_cmp);
 	*ret = l;
 	return 0;
 }

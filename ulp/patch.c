@@ -10,6 +10,7 @@
  * it is stopped, so nothing can deadlock there.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,15 +104,25 @@ static int access_error(struct trigger *tr, int r)
 	return report(tr, OUTCOME_FAILED, r, "cannot access process %d: %s", tr->pid, ulp_strerror(r));
 }
 
-/* --revert-all without a patch: is anything applied on that object? */
+/*
+ * --revert-all: what is applied on that object now, oldest first, for an
+ * --all-or-nothing undo.  Without a patch file, nothing applied there is
+ * nothing to do.
+ */
 static int inspect_revert_all(struct trigger *tr)
 {
-	unsigned n;
-	int r = runtime_applied_on(&tr->v.mem, &tr->v.rt, tr->o->revert_all, &n);
+	struct trigger_report *rep = tr->rep;
+	struct registry prior = REGISTRY_INIT;
+	int r = runtime_applied_on(&tr->v.mem, &tr->v.rt, tr->o->revert_all, tr->pf ? tr->pf->c.digest : NULL, &prior);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
 			      ulp_strerror(r));
-	if (n == 0)
+	size_t n = prior.n;
+	rep->prior_complete = n <= TRIGGER_PRIOR_MAX;
+	for (rep->nprior = 0; rep->nprior < n && rep->nprior < TRIGGER_PRIOR_MAX; rep->nprior++)
+		memcpy(rep->prior[rep->nprior], prior.e[rep->nprior].p.id, ULP_DIGEST_LEN);
+	registry_release(&prior);
+	if (!tr->pf && n == 0)
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "no live patch on '%s' is applied in process %d",
 			      tr->o->revert_all, tr->pid);
 	return 0;
@@ -164,7 +175,8 @@ static int trigger_inspect(struct trigger *tr)
 			      tr->pid);
 	if (tr->o->revert && state != ULP_PATCH_APPLIED)
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "patch not applied in process %d", tr->pid);
-	return 0;
+	tr->rep->new_was_applied = state == ULP_PATCH_APPLIED;
+	return tr->o->revert_all ? inspect_revert_all(tr) : 0;
 }
 
 /* Refusals that mean "nothing to do here", not "something went wrong". */
@@ -227,6 +239,9 @@ static int trigger_load(struct trigger *tr)
 	if (result < 0)
 		return report_refused(tr, (int)result);
 	tr->rep->reverted = tr->o->revert_all ? (unsigned)result : 0;
+	/* Another controller changed the registry since it was inspected. */
+	if (tr->o->revert_all && tr->rep->reverted != tr->rep->nprior)
+		tr->rep->prior_complete = false;
 	return 0;
 }
 
@@ -603,4 +618,67 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 	txn_release(&tr.txn);
 	runtime_view_close(&tr.v);
 	rep->total_us = clock_us() - start;
+}
+
+/* The paths of the registry records with the ids in @done->prior, in that order. */
+static int prior_paths(pid_t pid, const struct trigger_report *done, char (*paths)[PATH_MAX])
+{
+	struct runtime_view v = RUNTIME_VIEW_INIT;
+	struct registry reg = REGISTRY_INIT;
+	int r = runtime_view_open(pid, &v);
+	if (r == 0)
+		r = runtime_registry_read(&v.mem, &v.rt, &reg);
+	for (unsigned k = 0; r == 0 && k < done->nprior; k++) {
+		r = -ULP_E_NOT_APPLIED;
+		for (size_t i = 0; r == -ULP_E_NOT_APPLIED && i < reg.n; i++)
+			if (memcmp(reg.e[i].p.id, done->prior[k], ULP_DIGEST_LEN) == 0)
+				r = remote_read_string(&v.mem, reg.e[i].p.path, paths[k], PATH_MAX);
+	}
+	registry_release(&reg);
+	runtime_view_close(&v);
+	return r;
+}
+
+/* One step of an undo: @pf applied (or reverted) in @pid, or *@rep says why not. */
+static bool undo_step(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, bool revert,
+		      struct trigger_report *rep)
+{
+	struct trigger_opts step = *o;
+	step.revert = revert;
+	step.revert_all = NULL;
+	patch_trigger(pid, pf, &step, rep);
+	return rep->outcome == OUTCOME_PATCHED;
+}
+
+void patch_undo_revert_all(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o,
+			   const struct trigger_report *done, struct trigger_report *rep)
+{
+	*rep = (struct trigger_report){ .outcome = OUTCOME_FAILED };
+	char(*paths)[PATH_MAX] = calloc(done->nprior ? done->nprior : 1, PATH_MAX);
+	int r = !done->prior_complete ? -ULP_E_NOT_APPLIED : paths ? prior_paths(pid, done, paths) : -ENOMEM;
+	if (r < 0) {
+		snprintf(rep->msg, sizeof(rep->msg), "the patches it reverted %s",
+			 done->prior_complete ? "cannot be found in its registry any more" : "are not all known");
+		free(paths);
+		return;
+	}
+	bool ok = true;
+	for (unsigned k = 0; ok && k < done->nprior; k++) {
+		struct patch_file old = PATCH_FILE_INIT;
+		r = patch_file_open(paths[k], &old);
+		if (r < 0) {
+			rep->outcome = OUTCOME_FAILED;
+			snprintf(rep->msg, sizeof(rep->msg), "cannot read '%.256s' again: %s", paths[k],
+				 ulp_strerror(r));
+			ok = false;
+		} else {
+			ok = undo_step(pid, &old, o, false, rep);
+		}
+		patch_file_release(&old);
+	}
+	if (ok && pf && !done->new_was_applied)
+		ok = undo_step(pid, pf, o, true, rep);
+	free(paths);
+	if (ok)
+		*rep = (struct trigger_report){ .outcome = OUTCOME_PATCHED };
 }

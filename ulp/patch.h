@@ -41,6 +41,8 @@ enum trigger_outcome {
 	OUTCOME_INCONSISTENT, /* the process may be half-changed */
 };
 
+#define TRIGGER_PRIOR_MAX 32
+
 struct trigger_report {
 	enum trigger_outcome outcome;
 	int code;      /* the error or skip reason */
@@ -57,12 +59,28 @@ struct trigger_report {
 	uint64_t total_us;
 	unsigned reverted; /* --revert-all: the patches it took out */
 	bool rolled_back;  /* --all-or-nothing undid it */
-	unsigned attempts; /* stops until the switch could be made */
-	unsigned threads;  /* threads in the last stack check */
+	/* --revert-all: the ids of the patches applied on the object before,
+	 * oldest first, so that --all-or-nothing can put them back. */
+	uint8_t prior[TRIGGER_PRIOR_MAX][ULP_DIGEST_LEN];
+	unsigned nprior;
+	bool prior_complete;  /* prior holds every one of them */
+	bool new_was_applied; /* the patch file's patch was applied before too */
+	unsigned attempts;    /* stops until the switch could be made */
+	unsigned threads;     /* threads in the last stack check */
 };
 
 /* patch_trigger() - @pf may be NULL with o->revert_all: only revert. */
 void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o, struct trigger_report *rep);
+
+/*
+ * patch_undo_revert_all() - give back process @pid what a --revert-all
+ * trigger with @pf (may be NULL) took, as @done reports it: the patches it
+ * reverted are applied again, oldest first, then @pf's patch is reverted
+ * if it was not applied before.  Functions the old patches replace never
+ * run the original in between.  @rep: the outcome of the whole undo.
+ */
+void patch_undo_revert_all(pid_t pid, const struct patch_file *pf, const struct trigger_opts *o,
+			   const struct trigger_report *done, struct trigger_report *rep);
 
 /*
  * patch_warm() - read, without touching the process, what a trigger on

@@ -127,20 +127,37 @@ void registry_release(struct registry *reg)
 	*reg = (struct registry)REGISTRY_INIT;
 }
 
-int runtime_applied_on(const struct remote *mem, struct runtime *rt, const char *lib, unsigned *ret_n)
+static int entry_seq_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct registry_entry *)a)->p.applied_seq;
+	uint64_t y = ((const struct registry_entry *)b)->p.applied_seq;
+	return x < y ? -1 : x > y;
+}
+
+int runtime_applied_on(const struct remote *mem, struct runtime *rt, const char *lib, const uint8_t *except,
+		       struct registry *ret)
 {
 	struct registry reg = REGISTRY_INIT;
 	int r = runtime_registry_read(mem, rt, &reg);
-	*ret_n = 0;
+	size_t kept = 0;
 	for (size_t i = 0; r == 0 && i < reg.n; i++) {
 		char target[PATH_MAX];
-		if (reg.e[i].p.state != ULP_PATCH_APPLIED)
+		const struct ulp_patch *p = &reg.e[i].p;
+		if (p->state != ULP_PATCH_APPLIED || (except && memcmp(p->id, except, ULP_ID_LEN) == 0))
 			continue;
-		r = remote_read_string(mem, reg.e[i].p.target, target, sizeof(target));
-		*ret_n += r == 0 && container_target_matches(target, lib);
+		r = remote_read_string(mem, p->target, target, sizeof(target));
+		if (r == 0 && container_target_matches(target, lib))
+			reg.e[kept++] = reg.e[i];
 	}
-	registry_release(&reg);
-	return r;
+	if (r < 0) {
+		registry_release(&reg);
+		return r;
+	}
+	reg.n = kept;
+	if (reg.n > 1)
+		qsort(reg.e, reg.n, sizeof(*reg.e), entry_seq_cmp);
+	*ret = reg;
+	return 0;
 }
 
 int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint8_t id[ULP_ID_LEN], uint32_t *ret_state)

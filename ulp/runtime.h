@@ -62,10 +62,12 @@ int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint
 			uint32_t *ret_state);
 
 /**
- * runtime_applied_on() - how many applied patches target object @lib (its
- * name, or a path to it; see container_target_matches()).
+ * runtime_applied_on() - the applied patches for target object @lib (its
+ * name, or a path to it; see container_target_matches()), but the one
+ * with id @except (may be NULL), oldest applied first.
  */
-int runtime_applied_on(const struct remote *mem, struct runtime *rt, const char *lib, unsigned *ret_n);
+int runtime_applied_on(const struct remote *mem, struct runtime *rt, const char *lib, const uint8_t *except,
+		       struct registry *ret);
 
 /** runtime_patch_sites() - the sites of the registry record at @patch. */
 int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_site **ret_sites, uint32_t *ret_n);

@@ -4,7 +4,9 @@
 # which cannot be patched (a debugger-like tracer holds it): the three that
 # were patched are rolled back, every process answers the original value,
 # the report says so and the exit status is 1 (failed cleanly).  The same
-# for a revert.  Without the option the three stay patched (the control).
+# for a revert, and for --revert-all with a new patch (the patches it took
+# out come back, in their order).  Without the option the three stay
+# patched (the control).
 . "$(dirname "$0")/lib.sh"
 setup
 
@@ -90,9 +92,34 @@ summary_is 4 0 0
 [ $RC = 0 ] || fail "expected exit 0, got $RC"
 answers 6
 
-step "--all-or-nothing with --revert-all: refused"
-run_ulp trigger -p "$prog" --all-or-nothing --revert-all=target "$A"
-[ $RC = 2 ] || fail "expected 2, got $RC"
+step "--all-or-nothing --revert-all=target: the old patches come back, in their order"
+B=$(container stack300)
+C=$(container stack400)
+run_ulp trigger -p "$prog" "$A"
+summary_is 4 0 0
+run_ulp trigger -p "$prog" "$B"
+summary_is 4 0 0
+answers 300
+hold h3
+ask t1 "watch 5" '^watching$'
+run_ulp trigger -p "$prog" --all-or-nothing --revert-all=target "$C"
+summary_is 0 3 1
+# 400 came, the rollback applied 200 then 300 again: never the original
+ask t1 seen '^seen 300 400 200 300 calls [0-9]+$'
+[ $RC = 1 ] || fail "expected exit 1, got $RC"
+n=$(grep -c "SKIPPED: rolled back (--all-or-nothing: process $held failed)" <<<"$OUT")
+[ "$n" = 3 ] || fail "expected 3 'rolled back' lines, got $n"
+answers 300
+for x in 1 2 4; do
+	check_applied "$(tpid t$x)" "$A"
+	check_applied "$(tpid t$x)" "$B"
+	check_not_applied "$(tpid t$x)" "$C"
+done
+step "and the order is the old one: reverting 300 leaves 200"
+target_stop h3
+run_ulp trigger -p "$prog" --revert "$B"
+summary_is 4 0 0
+answers 200
 for x in 1 2 3 4; do
 	target_stop "t$x"
 done
