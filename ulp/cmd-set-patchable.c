@@ -86,5 +86,5 @@ int cmd_set_patchable(int argc, char **argv)
 		log_warn("no process matches%s%s%s%s", spec ? " " : "", spec ? spec : "", user ? " of user " : "",
 			 user ? user : "");
 	printf("Processes changed: %u, Failed: %u.\n", changed, failed);
-	return failed ? EXIT_FAILED : EXIT_OK;
+	return failed ? EXIT_FAILED : changed ? EXIT_OK : EXIT_NOTHING;
 }

@@ -34,7 +34,7 @@ enum ulp_exit {
 	EXIT_FAILED = 1, /* failed cleanly: every target is as it was */
 	EXIT_USAGE = 2,
 	EXIT_INCONSISTENT = 3, /* a target may be left inconsistent */
-	EXIT_NOTHING = 4,      /* trigger: nothing failed, nothing was changed */
+	EXIT_NOTHING = 4,      /* nothing failed, nothing was changed */
 };
 
 /* Options every command accepts; add COMMON_LONGOPTS to the long option
