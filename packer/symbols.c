@@ -123,6 +123,103 @@ int elf_file_find_func(struct elf_file *f, const char *name, struct elf_func *re
 	return r;
 }
 
+/* The name of every version .gnu.version_d defines, by index. */
+static char **verdef_names(Elf *elf, size_t *ret_n)
+{
+	GElf_Shdr shdr;
+	Elf_Scn *scn = section_by_type(elf, SHT_GNU_verdef, &shdr);
+	Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
+	size_t n = 0, off = 0;
+	char **names = NULL;
+	for (size_t k = 0; data && k < shdr.sh_info; k++) {
+		GElf_Verdef vd;
+		GElf_Verdaux va;
+		if (!gelf_getverdef(data, (int)off, &vd) || !gelf_getverdaux(data, (int)(off + vd.vd_aux), &va))
+			break;
+		if (vd.vd_ndx >= n) {
+			char **more = realloc(names, (vd.vd_ndx + 1u) * sizeof(*names));
+			if (!more)
+				break;
+			memset(more + n, 0, (vd.vd_ndx + 1u - n) * sizeof(*more));
+			names = more;
+			n = vd.vd_ndx + 1u;
+		}
+		names[vd.vd_ndx] = elf_strptr(elf, shdr.sh_link, va.vda_name);
+		if (!vd.vd_next)
+			break;
+		off += vd.vd_next;
+	}
+	*ret_n = n;
+	return names;
+}
+
+static bool symbol_kept(const GElf_Sym *sym)
+{
+	unsigned char t = GELF_ST_TYPE(sym->st_info);
+	return sym->st_shndx != SHN_UNDEF &&
+	       (t == STT_FUNC || t == STT_OBJECT || t == STT_TLS || t == STT_GNU_IFUNC || t == STT_COMMON);
+}
+
+/* Every kept symbol of the table @scn; @dynamic: .dynsym, with versions. */
+static int table_foreach(Elf *elf, Elf_Scn *scn, bool dynamic, elf_symbol_fn fn, void *data)
+{
+	GElf_Shdr shdr, vshdr;
+	Elf_Data *syms = elf_getdata(scn, NULL);
+	if (!gelf_getshdr(scn, &shdr) || !syms || shdr.sh_entsize == 0)
+		return 0;
+	Elf_Scn *vscn = dynamic ? section_by_type(elf, SHT_GNU_versym, &vshdr) : NULL;
+	Elf_Data *versym = vscn ? elf_getdata(vscn, NULL) : NULL;
+	size_t nver = 0;
+	char **vernames = dynamic ? verdef_names(elf, &nver) : NULL;
+	const char *file = NULL;
+	int r = 0;
+	for (size_t i = 1; r == 0 && i < shdr.sh_size / shdr.sh_entsize; i++) {
+		GElf_Sym sym;
+		GElf_Versym vs;
+		if (!gelf_getsym(syms, (int)i, &sym))
+			continue;
+		const char *name = elf_strptr(elf, shdr.sh_link, sym.st_name);
+		if (GELF_ST_TYPE(sym.st_info) == STT_FILE)
+			file = name;
+		if (!name || !*name || !symbol_kept(&sym))
+			continue;
+		struct elf_symbol es = {
+			.name = name,
+			.value = sym.st_value,
+			.size = sym.st_size,
+			.type = GELF_ST_TYPE(sym.st_info),
+			.bind = GELF_ST_BIND(sym.st_info),
+			.file = GELF_ST_BIND(sym.st_info) == STB_LOCAL ? file : NULL,
+			.dynamic = dynamic,
+		};
+		if (versym && gelf_getversym(versym, (int)i, &vs)) {
+			size_t idx = vs & ~(size_t)VERSYM_HIDDEN;
+			es.version = idx < nver ? vernames[idx] : NULL;
+			es.hidden_version = (vs & VERSYM_HIDDEN) != 0;
+		}
+		r = fn(&es, data);
+	}
+	free(vernames);
+	return r;
+}
+
+int elf_file_symbols_foreach(struct elf_file *f, elf_symbol_fn fn, void *data)
+{
+	GElf_Shdr shdr;
+	Elf_Scn *scn = section_by_type(f->elf, SHT_SYMTAB, &shdr);
+	int r = scn ? table_foreach(f->elf, scn, false, fn, data) : 0;
+	scn = section_by_type(f->elf, SHT_DYNSYM, &shdr);
+	if (r == 0 && scn)
+		r = table_foreach(f->elf, scn, true, fn, data);
+	return r;
+}
+
+bool elf_file_has_symtab(struct elf_file *f)
+{
+	GElf_Shdr shdr;
+	return section_by_type(f->elf, SHT_SYMTAB, &shdr) != NULL;
+}
+
 /* File offset of the @len bytes at virtual address @addr, from PT_LOAD. */
 static int vaddr_to_offset(struct elf_file *f, uint64_t addr, uint64_t len, uint64_t *ret_off)
 {

@@ -52,6 +52,31 @@ struct elf_func {
  */
 int elf_file_find_func(struct elf_file *f, const char *name, struct elf_func *ret_func);
 
+/* A defined function, variable or thread-local variable, as a table has it. */
+struct elf_symbol {
+	const char *name;
+	uint64_t value; /* offset from the load base (of a shared object) */
+	uint64_t size;
+	unsigned char type, bind; /* STT_*, STB_* */
+	const char *file;	  /* a local's source file (its STT_FILE), or NULL */
+	const char *version;	  /* .dynsym: the version it is defined with, or NULL */
+	bool hidden_version;	  /* name@VERSION rather than name@@VERSION */
+	bool dynamic;		  /* from .dynsym (else .symtab) */
+};
+
+typedef int (*elf_symbol_fn)(const struct elf_symbol *s, void *data);
+
+/**
+ * elf_file_symbols_foreach() - call @fn for every function, variable and
+ * thread-local variable the object defines: those of .symtab (statics
+ * included, each local with its file), then those of .dynsym with their
+ * versions.  Stops at the first nonzero return of @fn and returns it.
+ */
+int elf_file_symbols_foreach(struct elf_file *f, elf_symbol_fn fn, void *data);
+
+/** elf_file_has_symtab() - whether the object has its full symbol table. */
+bool elf_file_has_symtab(struct elf_file *f);
+
 /**
  * elf_file_entry() - classify the patch site of the function at @entry
  * from the bytes in the file.  A window that is not in the file is

@@ -27,6 +27,7 @@ int cmd_dump(int argc, char **argv);
 int cmd_livepatchable(int argc, char **argv);
 int cmd_set_patchable(int argc, char **argv);
 int cmd_patches(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 /* Exit statuses shared by the commands; documented in docs/ulp.1.md. */
 enum ulp_exit {

@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	  "exit 0 if FILE was built with patchable function entries, 1 if not" },
 	{ "patches", cmd_patches, "[-p PID|NAME-WILDCARD] [-u USER] [-b] [--only-livepatched] [--json]",
 	  "show live patching status, livepatchable libraries and applied patches of processes" },
+	{ "extract", cmd_extract, "FILE [-o OUT|-] [-d DEBUGINFO]",
+	  "print an object's name, build-id and symbols as JSON, to pack patches without it" },
 	{ "set_patchable", cmd_set_patchable, "enable|disable [-p PID|NAME-WILDCARD] [-u USER]",
 	  "turn live patching on or off in running processes" },
 };

@@ -5,7 +5,9 @@
  * at PATH, a dot-separated list of member names and array indexes
  * ("processes.0.status"; "" for the whole document).  Strings are printed
  * bare, null as "null", arrays and objects as JSON; "#" as the last
- * element prints an array's length.
+ * element prints an array's length.  "[KEY=VALUE]" applied to an array
+ * keeps the objects whose member KEY is the string VALUE
+ * ("symbols.[name=memcpy].#": how many symbols are named memcpy).
  *
  *   exit 0: printed; 1: no such value; 2: not exactly one JSON document.
  */
@@ -21,7 +23,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: json-query PATH < DOCUMENT\n");
 		return 2;
 	}
-	static char text[1 << 20];
+	static char text[8 << 20];
 	size_t len = fread(text, 1, sizeof(text) - 1, stdin);
 	text[len] = '\0';
 	json_tokener *tok = json_tokener_new();
@@ -40,6 +42,22 @@ int main(int argc, char **argv)
 	json_object *v = doc;
 	char *path = argv[1];
 	for (char *el = strtok(path, "."); el; el = strtok(NULL, ".")) {
+		char *eq = strchr(el, '=');
+		size_t n = strlen(el);
+		if (el[0] == '[' && el[n - 1] == ']' && eq && json_object_is_type(v, json_type_array)) {
+			el[n - 1] = '\0';
+			*eq = '\0';
+			json_object *kept = json_object_new_array(), *m;
+			for (size_t i = 0; i < json_object_array_length(v); i++) {
+				json_object *e = json_object_array_get_idx(v, i);
+				if (json_object_object_get_ex(e, el + 1, &m) &&
+				    json_object_is_type(m, json_type_string) &&
+				    strcmp(json_object_get_string(m), eq + 1) == 0)
+					json_object_array_add(kept, json_object_get(e));
+			}
+			v = kept; /* freed with the process */
+			continue;
+		}
 		if (strcmp(el, "#") == 0 && json_object_is_type(v, json_type_array)) {
 			printf("%zu\n", json_object_array_length(v));
 			return 0;
