@@ -125,6 +125,9 @@ static int inspect_revert_all(struct trigger *tr)
 	if (!tr->pf && n == 0)
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "no live patch on '%s' is applied in process %d",
 			      tr->o->revert_all, tr->pid);
+	if (n == 0 && rep->new_was_applied)
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_ALREADY_APPLIED,
+			      "patch already applied in process %d, and no other on '%s'", tr->pid, tr->o->revert_all);
 	return 0;
 }
 

@@ -57,6 +57,9 @@ revert_all_ok "400 300" "reverted 1 patch on 'libplain.so' and applied '.*/stack
 check_applied "$pid" "$B"
 check_not_applied "$pid" "$C"
 
+step "again: nothing else on the library, so nothing to do"
+trigger_skipped "$pid" "$B" "already applied in process $pid, and no other on 'libplain.so'" --revert-all=target
+
 step "a new patch that cannot be loaded: nothing is reverted"
 trigger_ok "$pid" "$A"
 run_ulp trigger -p "$pid" --revert-all=target "$BROKEN"
