@@ -426,7 +426,8 @@ int cmd_trigger(int argc, char **argv)
 		{ "revert", no_argument, NULL, 'R' },
 		{ "revert-all", required_argument, NULL, 'A' },
 		{ "all-or-nothing", no_argument, NULL, 'O' },
-		{ "recursive", no_argument, NULL, 'r' },
+		{ "recursive", no_argument, NULL, 'C' },
+		{ "retries", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "check-stack", no_argument, NULL, 'c' },
 		{ "no-stack-check", no_argument, NULL, 'N' },
@@ -441,7 +442,7 @@ int cmd_trigger(int argc, char **argv)
 	bool json = false, all_or_nothing = false, recursive = false;
 	char *end;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "p:cj:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:cj:r:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			spec = optarg;
@@ -455,8 +456,16 @@ int cmd_trigger(int argc, char **argv)
 		case 'O':
 			all_or_nothing = true;
 			break;
-		case 'r':
+		case 'C':
 			recursive = true;
+			break;
+		case 'r':
+			o.max_stops = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || o.max_stops < 1 || o.max_stops > 1000000) {
+				log_error("invalid -r '%s': give how many times to stop the process, at least 1",
+					  optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'T':
 			if (timeout_parse(optarg, &o.timeout_ms) < 0) {

@@ -507,11 +507,15 @@ static int activate_once(struct trigger *tr)
 		      ulp_strerror(r), partial ? " (the patch may be half-applied)" : "");
 }
 
-/* The timeout passed with the process never consistent: say who held it. */
+/* The timeout passed (or the -r limit of stops was reached) with the
+ * process never consistent: say who held it. */
 static int report_not_consistent(struct trigger *tr)
 {
 	const struct stack_finding *f = &tr->last;
-	char where[512];
+	char where[512], within[64] = "within the timeout";
+	if (tr->o->max_stops && tr->rep->attempts >= tr->o->max_stops)
+		snprintf(within, sizeof(within), "in %u stop%s (-r %u)", tr->rep->attempts,
+			 tr->rep->attempts == 1 ? "" : "s", tr->o->max_stops);
 	stack_describe(tr->pid, f->ip, where, sizeof(where));
 	if (f->verdict == STACK_UNRELIABLE)
 		return report(tr, OUTCOME_FAILED, -ULP_E_TIMEOUT,
@@ -522,14 +526,15 @@ static int report_not_consistent(struct trigger *tr)
 	if (site)
 		snprintf(where, sizeof(where), "the bytes of a patch site");
 	return report(tr, OUTCOME_FAILED, -ULP_E_TIMEOUT,
-		      "process %d was not in a consistent state within the timeout: thread %d is inside %s%s; "
-		      "nothing was written: retry when it has left, raise --timeout, or use --no-stack-check if "
+		      "process %d was not in a consistent state %s: thread %d is inside %s%s; "
+		      "nothing was written: retry when it has left, raise %s, or use --no-stack-check if "
 		      "the patch allows",
-		      tr->pid, f->tid, where,
+		      tr->pid, within, f->tid, where,
 		      site		  ? ""
 		      : tr->o->revert_all ? ", which the switch changes"
 		      : tr->o->revert	  ? ", which the revert switches back"
-					  : ", which the patch replaces");
+					  : ", which the patch replaces",
+		      tr->o->max_stops ? "-r" : "--timeout");
 }
 
 /* ulp was asked to stop: the process is as it was (see interrupt.h). */
@@ -558,6 +563,8 @@ static int trigger_activate(struct trigger *tr)
 		r = activate_once(tr);
 		if (r != 1)
 			return r;
+		if (tr->o->max_stops && tr->rep->attempts >= tr->o->max_stops)
+			return report_not_consistent(tr);
 		if (clock_us() + backoff > tr->deadline)
 			return report_not_consistent(tr);
 		if (interrupted())

@@ -32,6 +32,7 @@ struct trigger_opts {
 	const char *revert_all;
 	bool no_stack_check; /* switch without checking the threads' stacks */
 	int timeout_ms;
+	unsigned max_stops; /* -r N: give up after N inconsistent stops; 0: only the timeout */
 };
 
 enum trigger_outcome {

@@ -11,7 +11,8 @@
 #      shows it retrying on park), then applied; the parked call finished
 #      in the old code, the next call runs the new one;
 #  (c) --no-stack-check applies at once with the worker parked: the check
-#      is what held (a) and (b) back.
+#      is what held (a) and (b) back;
+#  (a2) -r 3 gives up after three stops instead of waiting for --timeout.
 . "$(dirname "$0")/lib.sh"
 setup
 
@@ -34,6 +35,16 @@ summary_is 0 0 1
 ((ULP_MS >= 1500)) || fail "the trigger gave up after $ULP_MS ms: it did not retry until its 2 s timeout"
 check_not_applied "$pid" "$P"
 ask t "call park" '^park 2$'
+ask t release '^released$'
+ask t result '^result 2$'
+
+step "(a2) -r 3: gives up after three stops, long before its timeout"
+stack_job t park
+trigger_fails "$pid" "$P" \
+	"not in a consistent state in 3 stops \(-r 3\): thread $JOB_TID is inside 'park'" \
+	-r 3 --timeout=30
+((ULP_MS < 10000)) || fail "-r 3 took $ULP_MS ms: it waited for the timeout"
+check_not_applied "$pid" "$P"
 ask t release '^released$'
 ask t result '^result 2$'
 
