@@ -221,8 +221,7 @@ static void process_print(json_object *p, const struct opts *o)
 int cmd_patches(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "process", required_argument, NULL, 'p' },
-		{ "user", required_argument, NULL, 'u' },
+		SELECTION_LONGOPTS,
 		{ "buildid", no_argument, NULL, 'b' },
 		{ "only-livepatched", no_argument, NULL, OPT_ONLY },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -230,14 +229,12 @@ int cmd_patches(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { 0 };
-	const char *spec = NULL, *user = NULL;
+	struct selection sel = { 0 };
 	int opt;
-	while ((opt = getopt_long(argc, argv, "p:u:b" COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (opt == 'p')
-			spec = optarg;
-		else if (opt == 'u')
-			user = optarg;
-		else if (opt == 'b')
+	while ((opt = getopt_long(argc, argv, SELECTION_SHORTOPTS "b" COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (selection_option(opt, &sel))
+			continue;
+		if (opt == 'b')
 			o.buildids = true;
 		else if (opt == OPT_ONLY)
 			o.only_livepatched = true;
@@ -255,10 +252,10 @@ int cmd_patches(int argc, char **argv)
 	}
 	pid_t *pids = NULL;
 	size_t n = 0;
-	int r = command_select(spec, user, &pids, &n);
+	int r = command_select(&sel, &pids, &n);
 	if (r >= 0)
 		return r;
-	bool named = discover_is_pid(spec);
+	bool named = discover_is_pid(sel.spec);
 	unsigned failed = 0;
 	json_object *procs = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {

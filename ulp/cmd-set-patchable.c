@@ -40,23 +40,18 @@ static int set_one(pid_t pid, bool enable)
 int cmd_set_patchable(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "process", required_argument, NULL, 'p' },
-		{ "user", required_argument, NULL, 'u' },
+		SELECTION_LONGOPTS,
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *spec = NULL, *user = NULL;
+	struct selection sel = { 0 };
 	int opt;
-	while ((opt = getopt_long(argc, argv, "p:u:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
-		if (opt == 'p')
-			spec = optarg;
-		else if (opt == 'u')
-			user = optarg;
-		else {
-			int r = common_option(opt, "set_patchable");
-			if (r >= 0)
-				return r;
-		}
+	while ((opt = getopt_long(argc, argv, SELECTION_SHORTOPTS COMMON_SHORTOPTS, opts, NULL)) != -1) {
+		if (selection_option(opt, &sel))
+			continue;
+		int r = common_option(opt, "set_patchable");
+		if (r >= 0)
+			return r;
 	}
 	bool enable = optind == argc - 1 && strcmp(argv[optind], "enable") == 0;
 	if (optind != argc - 1 || (!enable && strcmp(argv[optind], "disable") != 0)) {
@@ -65,7 +60,7 @@ int cmd_set_patchable(int argc, char **argv)
 	}
 	pid_t *pids = NULL;
 	size_t n = 0;
-	int r = command_select(spec, user, &pids, &n);
+	int r = command_select(&sel, &pids, &n);
 	if (r >= 0)
 		return r;
 	unsigned changed = 0, failed = 0;
@@ -83,8 +78,8 @@ int cmd_set_patchable(int argc, char **argv)
 	}
 	free(pids);
 	if (!changed && !failed)
-		log_warn("no process matches%s%s%s%s", spec ? " " : "", spec ? spec : "", user ? " of user " : "",
-			 user ? user : "");
+		log_warn("no process matches%s%s%s%s", sel.spec ? " " : "", sel.spec ? sel.spec : "",
+			 sel.user ? " of user " : "", sel.user ? sel.user : "");
 	printf("Processes changed: %u, Failed: %u.\n", changed, failed);
 	return failed ? EXIT_FAILED : changed ? EXIT_OK : EXIT_NOTHING;
 }

@@ -26,7 +26,6 @@
 /* Processes patched at once: enough to overlap targets' runtime calls
  * with the controller's work on others on a small machine. */
 #define DEFAULT_JOBS 8
-#define MAX_JOBS     256
 
 struct tally {
 	unsigned patched, skipped, failed, inconsistent;
@@ -483,8 +482,8 @@ int cmd_trigger(int argc, char **argv)
 			break;
 		case 'j':
 			jobs = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || jobs < 1 || jobs > MAX_JOBS) {
-				log_error("invalid --jobs '%s': give 1 to %d", optarg, MAX_JOBS);
+			if (*end || jobs < 1 || jobs > FLEET_MAX_JOBS) {
+				log_error("invalid --jobs '%s': give 1 to %d", optarg, FLEET_MAX_JOBS);
 				return EXIT_USAGE;
 			}
 			break;

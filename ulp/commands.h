@@ -62,12 +62,30 @@ int common_option(int opt, const char *name);
  * Return: -1 when parsed (pid in @ret_pid), else the exit status to return.
  */
 int command_parse_pid(int argc, char **argv, const char *name, int nargs, pid_t *ret_pid);
+/* -p PID|WILDCARD and -u USER, for commands that look at many processes:
+ * add SELECTION_LONGOPTS and SELECTION_SHORTOPTS to the tables and offer
+ * each getopt_long() result to selection_option() first. */
+struct selection {
+	const char *spec; /* -p, NULL: every process with the runtime */
+	const char *user; /* -u, NULL: any user */
+};
+
+#define SELECTION_SHORTOPTS "p:u:"
+#define SELECTION_LONGOPTS                           \
+	{ "process", required_argument, NULL, 'p' }, \
+	{                                            \
+		"user", required_argument, NULL, 'u' \
+	}
+
+/** selection_option() - keep @opt in @sel if it is -p or -u; true if it was. */
+bool selection_option(int opt, struct selection *sel);
+
 /**
- * command_select() - the processes -p @spec and -u @user select (either
- * may be NULL), in *@ret_pids (free() it).  Return: -1 when done, else
- * the exit status to return (the error is reported).
+ * command_select() - the processes @sel selects, in *@ret_pids (free()
+ * it).  Return: -1 when done, else the exit status to return (the error
+ * is reported).
  */
-int command_select(const char *spec, const char *user, pid_t **ret_pids, size_t *ret_n);
+int command_select(const struct selection *sel, pid_t **ret_pids, size_t *ret_n);
 
 /** json_print() - --json: @doc as one document on stdout; it is freed. */
 struct json_object;

@@ -22,9 +22,6 @@
 #include "ulp/interrupt.h"
 #include "ulp/progress.h"
 
-/* The most workers at once (ulp trigger -j caps it lower). */
-#define MAX_WORKERS 256
-
 struct fleet_record {
 	size_t index;
 	struct trigger_report rep;
@@ -52,7 +49,7 @@ static void worker_run(int fd, unsigned k, unsigned jobs, const pid_t *pids, siz
 static void workers_collect(int *fds, unsigned jobs, struct trigger_report *reps, size_t n, bool *seen,
 			    struct progress *progress)
 {
-	struct pollfd pfd[MAX_WORKERS];
+	struct pollfd pfd[FLEET_MAX_JOBS];
 	unsigned open = 0;
 	for (unsigned k = 0; k < jobs; k++) {
 		pfd[k] = (struct pollfd){ .fd = fds[k], .events = POLLIN };
@@ -101,8 +98,8 @@ void fleet_trigger(const pid_t *pids, size_t n, const struct patch_file *pf, con
 		progress = &none;
 	if (jobs > n)
 		jobs = (unsigned)n;
-	if (jobs > MAX_WORKERS)
-		jobs = MAX_WORKERS;
+	if (jobs > FLEET_MAX_JOBS)
+		jobs = FLEET_MAX_JOBS;
 	if (jobs <= 1)
 		return sequential(pids, n, pf, o, reps, progress);
 

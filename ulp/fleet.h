@@ -11,6 +11,9 @@
 #include "ulp/patch.h"
 #include "ulp/progress.h"
 
+/* The most workers at once (ulp trigger -j N). */
+#define FLEET_MAX_JOBS 256
+
 /**
  * fleet_trigger() - patch_trigger() for each of @pids, with up to @jobs
  * worker processes at once (each the ptrace tracer of its own targets),

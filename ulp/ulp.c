@@ -115,23 +115,32 @@ void json_print(json_object *doc)
 	json_object_put(doc);
 }
 
-int command_select(const char *spec, const char *user, pid_t **ret_pids, size_t *ret_n)
+bool selection_option(int opt, struct selection *sel)
+{
+	if (opt == 'p')
+		sel->spec = optarg;
+	else if (opt == 'u')
+		sel->user = optarg;
+	return opt == 'p' || opt == 'u';
+}
+
+int command_select(const struct selection *sel, pid_t **ret_pids, size_t *ret_n)
 {
 	uid_t uid = 0;
-	if (user && discover_user_parse(user, &uid) < 0) {
-		log_error("unknown user '%s': give a user name or a numeric id", user);
+	if (sel->user && discover_user_parse(sel->user, &uid) < 0) {
+		log_error("unknown user '%s': give a user name or a numeric id", sel->user);
 		return EXIT_USAGE;
 	}
 	pid_t *pids = NULL;
 	size_t n = 0;
-	int r = discover_pids(spec, &pids, &n);
+	int r = discover_pids(sel->spec, &pids, &n);
 	if (r < 0) {
 		log_error_errno(r, "cannot list processes");
 		return EXIT_FAILED;
 	}
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!user || discover_owned_by(pids[i], uid))
+		if (!sel->user || discover_owned_by(pids[i], uid))
 			pids[kept++] = pids[i];
 	*ret_pids = pids;
 	*ret_n = kept;
