@@ -47,15 +47,21 @@ static int prepare_revert_all(const char *lib, const char *path, const uint8_t *
 		if (r < 0)
 			return r;
 	}
-	/* Applied already: it stays, as the newest, if the others on its
-	 * library go; on another library there is nothing to apply. */
-	if (p && p->state == ULP_PATCH_APPLIED && !container_target_matches(ptr_of(p->target), lib))
-		return runtime_fail(-ULP_E_ALREADY_APPLIED, "'%s' is already applied", path);
 	struct patch_set out;
 	if (registry_applied_on(lib, p, &out) < 0)
 		return runtime_fail(-ENOMEM, "out of memory preparing a revert");
-	int r = out.n || p ? txn_prepare(ULP_OP_REVERT_ALL, p, &out)
-			   : runtime_fail(-ULP_E_NOT_APPLIED, "no live patch on '%s' is applied", lib);
+	/* Applied already: it stays, as the newest, while the others on its
+	 * library go; with none there, or for another library, there is
+	 * nothing to do. */
+	bool again = p && p->state == ULP_PATCH_APPLIED;
+	int r;
+	if (!out.n && !p)
+		r = runtime_fail(-ULP_E_NOT_APPLIED, "no live patch on '%s' is applied", lib);
+	else if (again && (!out.n || !container_target_matches(ptr_of(p->target), lib)))
+		r = runtime_fail(-ULP_E_ALREADY_APPLIED, "'%s' is already applied%s%s%s", path,
+				 out.n ? "" : ", and no other patch on '", out.n ? "" : lib, out.n ? "" : "' is");
+	else
+		r = txn_prepare(ULP_OP_REVERT_ALL, p, &out);
 	free(out.p);
 	return r < 0 ? r : (int)out.n;
 }

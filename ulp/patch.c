@@ -105,30 +105,47 @@ static int access_error(struct trigger *tr, int r)
 }
 
 /*
- * --revert-all: what is applied on that object now, oldest first, for an
- * --all-or-nothing undo.  Without a patch file, nothing applied there is
- * nothing to do.
+ * --revert-all: what is applied on that object now (in @reg, which is
+ * then that list), oldest first, for an --all-or-nothing undo.  Without a
+ * patch file, nothing applied there is nothing to do; nor is a patch
+ * applied again with no other there.
  */
-static int inspect_revert_all(struct trigger *tr)
+static int inspect_revert_all(struct trigger *tr, struct registry *reg)
 {
 	struct trigger_report *rep = tr->rep;
-	struct registry prior = REGISTRY_INIT;
-	int r = runtime_applied_on(&tr->v.mem, &tr->v.rt, tr->o->revert_all, tr->pf ? tr->pf->c.digest : NULL, &prior);
+	int r = registry_keep_applied_on(&tr->v.mem, reg, tr->o->revert_all, tr->pf ? tr->pf->c.digest : NULL);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
 			      ulp_strerror(r));
-	size_t n = prior.n;
-	rep->prior_complete = n <= TRIGGER_PRIOR_MAX;
-	for (rep->nprior = 0; rep->nprior < n && rep->nprior < TRIGGER_PRIOR_MAX; rep->nprior++)
-		memcpy(rep->prior[rep->nprior], prior.e[rep->nprior].p.id, ULP_DIGEST_LEN);
-	registry_release(&prior);
-	if (!tr->pf && n == 0)
+	rep->prior_complete = reg->n <= TRIGGER_PRIOR_MAX;
+	for (rep->nprior = 0; rep->nprior < reg->n && rep->nprior < TRIGGER_PRIOR_MAX; rep->nprior++)
+		memcpy(rep->prior[rep->nprior], reg->e[rep->nprior].p.id, ULP_DIGEST_LEN);
+	if (!tr->pf && reg->n == 0)
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "no live patch on '%s' is applied in process %d",
 			      tr->o->revert_all, tr->pid);
-	if (n == 0 && rep->new_was_applied)
+	if (reg->n == 0 && rep->new_was_applied)
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_ALREADY_APPLIED,
 			      "patch already applied in process %d, and no other on '%s'", tr->pid, tr->o->revert_all);
 	return 0;
+}
+
+/* What the registry says: already done, or not there to revert? */
+static int inspect_registry(struct trigger *tr, struct registry *reg)
+{
+	if (!tr->pf)
+		return inspect_revert_all(tr, reg);
+	const struct container *c = &tr->pf->c;
+	uint32_t state = registry_state(reg, c->digest);
+	/* With --revert-all on its own library an applied patch is applied
+	 * again, as the newest, while the others go. */
+	bool again = tr->o->revert_all && container_target_matches(c->target_name, tr->o->revert_all);
+	if (!tr->o->revert && state == ULP_PATCH_APPLIED && !again)
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_ALREADY_APPLIED, "patch already applied in process %d",
+			      tr->pid);
+	if (tr->o->revert && state != ULP_PATCH_APPLIED)
+		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "patch not applied in process %d", tr->pid);
+	tr->rep->new_was_applied = state == ULP_PATCH_APPLIED;
+	return tr->o->revert_all ? inspect_revert_all(tr, reg) : 0;
 }
 
 /* Before touching the process: is there anything to do, and can we? */
@@ -154,32 +171,23 @@ static int trigger_inspect(struct trigger *tr)
 			      tr->pid, by ? " (by " : "", by ? by : "", by ? ")" : "");
 	}
 
-	if (!tr->pf)
-		return inspect_revert_all(tr);
-
-	r = object_find(&tr->v.mem, &tr->v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
-	if (r == -ULP_E_BUILDID)
-		return report(tr, OUTCOME_SKIPPED, r, "'%s' in process %d has another build: buildid mismatch",
-			      c->target_name, tr->pid);
-	if (r < 0)
-		return report(tr, OUTCOME_SKIPPED, r, "target library '%s' is not loaded in process %d", c->target_name,
-			      tr->pid);
-
-	uint32_t state;
-	r = runtime_patch_state(&tr->v.mem, &tr->v.rt, c->digest, &state);
+	if (tr->pf) {
+		r = object_find(&tr->v.mem, &tr->v.maps, c->target_name, c->buildid, c->buildid_len, NULL);
+		if (r == -ULP_E_BUILDID)
+			return report(tr, OUTCOME_SKIPPED, r, "'%s' in process %d has another build: buildid mismatch",
+				      c->target_name, tr->pid);
+		if (r < 0)
+			return report(tr, OUTCOME_SKIPPED, r, "target library '%s' is not loaded in process %d",
+				      c->target_name, tr->pid);
+	}
+	struct registry reg = REGISTRY_INIT;
+	r = runtime_registry_read(&tr->v.mem, &tr->v.rt, &reg);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
 			      ulp_strerror(r));
-	/* With --revert-all on its own library an applied patch is applied
-	 * again, as the newest, while the others go. */
-	bool again = tr->o->revert_all && container_target_matches(c->target_name, tr->o->revert_all);
-	if (!tr->o->revert && state == ULP_PATCH_APPLIED && !again)
-		return report(tr, OUTCOME_SKIPPED, -ULP_E_ALREADY_APPLIED, "patch already applied in process %d",
-			      tr->pid);
-	if (tr->o->revert && state != ULP_PATCH_APPLIED)
-		return report(tr, OUTCOME_SKIPPED, -ULP_E_NOT_APPLIED, "patch not applied in process %d", tr->pid);
-	tr->rep->new_was_applied = state == ULP_PATCH_APPLIED;
-	return tr->o->revert_all ? inspect_revert_all(tr) : 0;
+	r = inspect_registry(tr, &reg);
+	registry_release(&reg);
+	return r;
 }
 
 /* Refusals that mean "nothing to do here", not "something went wrong". */

@@ -134,29 +134,31 @@ static int entry_seq_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int runtime_applied_on(const struct remote *mem, struct runtime *rt, const char *lib, const uint8_t *except,
-		       struct registry *ret)
+int registry_keep_applied_on(const struct remote *mem, struct registry *reg, const char *lib, const uint8_t *except)
 {
-	struct registry reg = REGISTRY_INIT;
-	int r = runtime_registry_read(mem, rt, &reg);
 	size_t kept = 0;
-	for (size_t i = 0; r == 0 && i < reg.n; i++) {
+	for (size_t i = 0; i < reg->n; i++) {
 		char target[PATH_MAX];
-		const struct ulp_patch *p = &reg.e[i].p;
+		const struct ulp_patch *p = &reg->e[i].p;
 		if (p->state != ULP_PATCH_APPLIED || (except && memcmp(p->id, except, ULP_ID_LEN) == 0))
 			continue;
-		r = remote_read_string(mem, p->target, target, sizeof(target));
-		if (r == 0 && container_target_matches(target, lib))
-			reg.e[kept++] = reg.e[i];
+		int r = remote_read_string(mem, p->target, target, sizeof(target));
+		if (r < 0)
+			return r;
+		if (container_target_matches(target, lib))
+			reg->e[kept++] = reg->e[i];
 	}
-	if (r < 0) {
-		registry_release(&reg);
-		return r;
-	}
-	reg.n = kept;
-	if (reg.n > 1)
-		qsort(reg.e, reg.n, sizeof(*reg.e), entry_seq_cmp);
-	*ret = reg;
+	reg->n = kept;
+	if (reg->n > 1)
+		qsort(reg->e, reg->n, sizeof(*reg->e), entry_seq_cmp);
+	return 0;
+}
+
+uint32_t registry_state(const struct registry *reg, const uint8_t id[ULP_ID_LEN])
+{
+	for (size_t i = 0; i < reg->n; i++)
+		if (memcmp(reg->e[i].p.id, id, ULP_ID_LEN) == 0)
+			return reg->e[i].p.state;
 	return 0;
 }
 
@@ -166,12 +168,7 @@ int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint
 	int r = runtime_registry_read(mem, rt, &reg);
 	if (r < 0)
 		return r;
-	*ret_state = 0;
-	for (size_t i = 0; i < reg.n; i++)
-		if (memcmp(reg.e[i].p.id, id, ULP_ID_LEN) == 0) {
-			*ret_state = reg.e[i].p.state;
-			break;
-		}
+	*ret_state = registry_state(&reg, id);
 	registry_release(&reg);
 	return 0;
 }

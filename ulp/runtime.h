@@ -62,12 +62,15 @@ int runtime_patch_state(const struct remote *mem, struct runtime *rt, const uint
 			uint32_t *ret_state);
 
 /**
- * runtime_applied_on() - the applied patches for target object @lib (its
- * name, or a path to it; see container_target_matches()), but the one
- * with id @except (may be NULL), oldest applied first.
+ * registry_keep_applied_on() - keep in @reg only the applied patches for
+ * target object @lib (its name, or a path to it; see
+ * container_target_matches()), but the one with id @except (may be
+ * NULL), oldest applied first.  Return: 0 or -errno.
  */
-int runtime_applied_on(const struct remote *mem, struct runtime *rt, const char *lib, const uint8_t *except,
-		       struct registry *ret);
+int registry_keep_applied_on(const struct remote *mem, struct registry *reg, const char *lib, const uint8_t *except);
+
+/** registry_state() - the enum ulp_patch_state of patch @id in @reg, 0 if absent. */
+uint32_t registry_state(const struct registry *reg, const uint8_t id[ULP_ID_LEN]);
 
 /** runtime_patch_sites() - the sites of the registry record at @patch. */
 int runtime_patch_sites(const struct remote *mem, uint64_t patch, struct ulp_site **ret_sites, uint32_t *ret_n);
