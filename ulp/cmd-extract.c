@@ -26,7 +26,8 @@
 #include "ulp/commands.h"
 #include "ulp/log.h"
 
-#define DEBUG_ROOT "/usr/lib/debug"
+#define DEBUG_ROOT  "/usr/lib/debug"
+#define BUILDID_MAX 64
 
 static const char *type_name(unsigned char t)
 {
@@ -100,17 +101,14 @@ static int debug_open(const char *path, const uint8_t *id, size_t len, struct el
 	return 0;
 }
 
-/* The separate debug file of @f (at @path), by build-id or debuglink. */
-static int debug_find(struct elf_file *f, const char *path, const uint8_t *id, size_t len, char *found,
+/* The separate debug file of @f (at @path, build-id @id, @hex in hex),
+ * by build-id or debuglink; its path in @found. */
+static int debug_find(struct elf_file *f, const char *path, const uint8_t *id, size_t len, const char *hex, char *found,
 		      struct elf_file *ret_f)
 {
-	char hex[2 * 64 + 1];
-	if (len >= 2 && len <= 64) {
-		hex_encode(id, len, hex);
-		snprintf(found, PATH_MAX, DEBUG_ROOT "/.build-id/%.2s/%s.debug", hex, hex + 2);
-		if (debug_open(found, id, len, ret_f) == 0)
-			return 0;
-	}
+	snprintf(found, PATH_MAX, DEBUG_ROOT "/.build-id/%.2s/%s.debug", hex, hex + 2);
+	if (debug_open(found, id, len, ret_f) == 0)
+		return 0;
 	GElf_Word crc;
 	const char *link = dwelf_elf_gnu_debuglink(f->elf, &crc);
 	char *real = link ? realpath(path, NULL) : NULL;
@@ -142,11 +140,13 @@ static json_object *extract(const char *path, const char *debuginfo, int *ret_st
 		log_error_errno(r, "cannot read '%s'", path);
 		goto out;
 	}
-	if (elf_file_buildid(&f, &id, &len) < 0) {
+	if (elf_file_buildid(&f, &id, &len) < 0 || len < 2 || len > BUILDID_MAX) {
 		log_error("'%s' has no build-id: a patch could not be matched to it; build it with -Wl,--build-id",
 			  path);
 		goto out;
 	}
+	char hex[2 * BUILDID_MAX + 1];
+	hex_encode(id, len, hex);
 	if (debuginfo) {
 		r = debug_open(debuginfo, id, len, &dbg);
 		if (r < 0) {
@@ -155,7 +155,7 @@ static json_object *extract(const char *path, const char *debuginfo, int *ret_st
 			goto out;
 		}
 		snprintf(found, sizeof(found), "%s", debuginfo);
-	} else if (!elf_file_has_symtab(&f) && debug_find(&f, path, id, len, found, &dbg) < 0) {
+	} else if (!elf_file_has_symtab(&f) && debug_find(&f, path, id, len, hex, found, &dbg) < 0) {
 		log_warn("'%s' has no symbol table and no debug file was found: only exported symbols are listed; "
 			 "give one with -d DEBUGINFO",
 			 path);
@@ -166,9 +166,6 @@ static json_object *extract(const char *path, const char *debuginfo, int *ret_st
 		log_error_errno(r, "cannot read '%s'", path);
 		goto out;
 	}
-	char hex[2 * 64 + 1] = "";
-	if (len <= 64)
-		hex_encode(id, len, hex);
 	doc = json_object_new_object();
 	json_object_object_add(doc, "name", json_object_new_string(name));
 	json_object_object_add(doc, "build_id", json_object_new_string(hex));
