@@ -38,6 +38,17 @@ HIDDEN void msg_log_ready(uint64_t pid, const char *suffix);
 /* runtime_now() - seconds since the epoch, and the milliseconds in *@ret_ms. */
 HIDDEN uint64_t runtime_now(uint32_t *ret_ms);
 
+/*
+ * A patch's hooks (container_ref_kind CONTAINER_REF_PRE_PATCH onwards, in
+ * that order; 0 = none), kept after its sites in the record's block: the
+ * runtime's own, not part of the ABI.
+ */
+#define ULP_HOOKS 4
+static inline uint64_t *patch_hooks(const struct ulp_patch *p)
+{
+	return (uint64_t *)((struct ulp_site *)ptr_of(p->sites) + p->nsites);
+}
+
 /* Patches an operation takes out of service together. */
 struct patch_set {
 	struct ulp_patch **p;

@@ -30,6 +30,7 @@ struct target_match {
 	uint64_t base;
 	const ElfW(Phdr) * phdr;
 	ElfW(Half) phnum;
+	size_t tls_modid; /* 0: the target has no TLS block */
 };
 
 static int file_read_all(int fd, uint8_t **ret_buf, size_t *ret_len)
@@ -88,6 +89,7 @@ static int target_match_cb(struct dl_phdr_info *info, size_t size, void *data)
 	m->base = info->dlpi_addr;
 	m->phdr = info->dlpi_phdr;
 	m->phnum = info->dlpi_phnum;
+	m->tls_modid = info->dlpi_tls_modid;
 	return 1;
 }
 
@@ -257,7 +259,8 @@ static void patch_free(struct ulp_patch *p)
 /* Allocate the registry record: one block for the record and its sites. */
 static struct ulp_patch *patch_alloc(const struct container *c, const char *path)
 {
-	struct ulp_patch *p = calloc(1, sizeof(*p) + c->nfuncs * sizeof(struct ulp_site));
+	struct ulp_patch *p =
+		calloc(1, sizeof(*p) + c->nfuncs * sizeof(struct ulp_site) + ULP_HOOKS * sizeof(uint64_t));
 	uint64_t *comments = calloc(c->ncomments + 1, sizeof(uint64_t));
 	if (!p || !comments) {
 		free(p);
@@ -304,6 +307,106 @@ static int sites_resolve(struct ulp_patch *p, const struct container *c, const s
 	return 0;
 }
 
+/* The loaded patch object's program headers, found by its base. */
+struct patch_segments {
+	uint64_t base;
+	const ElfW(Phdr) * phdr;
+	ElfW(Half) phnum;
+};
+
+static int patch_segments_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct patch_segments *ps = data;
+	(void)size;
+	if (info->dlpi_addr != ps->base)
+		return 0;
+	ps->phdr = info->dlpi_phdr;
+	ps->phnum = info->dlpi_phnum;
+	return 1;
+}
+
+/* Whether [addr, addr+len) is data of the patch that stays writable. */
+static bool patch_writable(const struct patch_segments *ps, uint64_t addr, uint64_t len)
+{
+	bool writable = false;
+	for (ElfW(Half) i = 0; i < ps->phnum; i++) {
+		const ElfW(Phdr) *ph = &ps->phdr[i];
+		uint64_t start = ps->base + ph->p_vaddr, end = start + ph->p_memsz;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && addr >= start && addr + len <= end)
+			writable = true;
+		if (ph->p_type == PT_GNU_RELRO && addr < end && addr + len > start)
+			return false;
+	}
+	return writable;
+}
+
+/* Whether @addr is in the patch's code. */
+static bool patch_covers_code(const struct patch_segments *ps, uint64_t addr)
+{
+	for (ElfW(Half) i = 0; i < ps->phnum; i++) {
+		const ElfW(Phdr) *ph = &ps->phdr[i];
+		uint64_t start = ps->base + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && addr >= start && addr < start + ph->p_memsz)
+			return true;
+	}
+	return false;
+}
+
+/* Where the original body of the replaced function at @entry continues. */
+static int original_body(const struct ulp_site *s, uint64_t *ret_addr)
+{
+	struct arch_site a;
+	arch_site_classify(ptr_of(s->site_addr), &a);
+	if (a.state == ARCH_ENTRY_NOT_PATCHABLE)
+		return -ULP_E_NOT_PATCHABLE;
+	*ret_addr = s->old_addr + arch_site_body_off(&a);
+	return 0;
+}
+
+/*
+ * Fill the patch's variables named by the container's references, and
+ * note its hooks.  Runs before the patch is in service: nothing of it
+ * runs yet (but its constructors, which must not use references).
+ */
+static int refs_resolve(struct ulp_patch *p, const struct container *c, const struct target_match *m,
+			uint64_t patch_base)
+{
+	struct patch_segments ps = { .base = patch_base };
+	dl_iterate_phdr(patch_segments_cb, &ps);
+	uint64_t *hooks = patch_hooks(p);
+	for (uint32_t i = 0; i < c->nrefs; i++) {
+		const struct container_ref *ref = &c->refs[i];
+		uint64_t dest = patch_base + ref->patch_off, value[2] = { m->base + ref->target_off, 0 };
+		if (container_ref_is_hook(ref->kind)) {
+			Dl_info info;
+			if (!dladdr(ptr_of(dest), &info) || info.dli_fbase != ptr_of(patch_base) ||
+			    !patch_covers_code(&ps, dest))
+				return runtime_fail(-ULP_E_SYMBOL, "hook '%s' is not code of the patch object",
+						    ref->patch_sym);
+			hooks[ref->kind - CONTAINER_REF_PRE_PATCH] = dest;
+			continue;
+		}
+		size_t len = ref->kind == CONTAINER_REF_TLS ? 16 : 8;
+		if (!patch_writable(&ps, dest, len))
+			return runtime_fail(-ULP_E_SYMBOL, "reference '%s' does not name writable data of the patch",
+					    ref->patch_sym);
+		if (ref->kind == CONTAINER_REF_TLS) {
+			if (!m->tls_modid)
+				return runtime_fail(-ULP_E_SYMBOL, "'%s' has no thread-local storage for '%s'",
+						    c->target_name, ref->target_sym);
+			value[0] = m->tls_modid;
+			value[1] = ref->target_off;
+		} else if (ref->kind == CONTAINER_REF_ORIGINAL) {
+			struct ulp_site *s = patch_site_find(p, m->base + ref->target_off);
+			if (!s || original_body(s, &value[0]) < 0)
+				return runtime_fail(-ULP_E_NOT_PATCHABLE, "cannot find the original body of '%s'",
+						    ref->target_sym);
+		}
+		memcpy(ptr_of(dest), value, len);
+	}
+	return 0;
+}
+
 int patch_load(const char *path, const uint8_t id[ULP_ID_LEN], struct ulp_patch **ret_patch)
 {
 	struct container c = CONTAINER_INIT;
@@ -343,6 +446,8 @@ int patch_load(const char *path, const uint8_t id[ULP_ID_LEN], struct ulp_patch 
 		goto out;
 	}
 	r = sites_resolve(p, &c, &m, patch_base);
+	if (r == 0)
+		r = refs_resolve(p, &c, &m, patch_base);
 	if (r < 0)
 		goto out;
 

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -31,6 +32,111 @@ int runtime_fail(int r, const char *fmt, ...)
 	va_end(ap);
 	msg_log("error: %s", ulp_runtime.last_msg);
 	return r;
+}
+
+/*
+ * The patches of the prepared operation, for its post hooks: the one
+ * coming in and those going out.  ULP_OP_FINISH consumes it.
+ */
+static struct {
+	struct ulp_patch *in;
+	struct patch_set out;
+} pending;
+
+static void pending_clear(void)
+{
+	free(pending.out.p);
+	pending.in = NULL;
+	pending.out = (struct patch_set){ 0 };
+}
+
+typedef int (*hook_int_fn)(void);
+typedef void (*hook_void_fn)(void);
+
+static uint64_t hook_of(const struct ulp_patch *p, uint32_t kind)
+{
+	return p ? patch_hooks(p)[kind - CONTAINER_REF_PRE_PATCH] : 0;
+}
+
+static void hook_run(const struct ulp_patch *p, uint32_t kind, const char *name)
+{
+	uint64_t fn = hook_of(p, kind);
+	if (!fn)
+		return;
+	msg_log("running the %s hook of '%s'", name, (const char *)ptr_of(p->path));
+	((hook_void_fn)ptr_of(fn))();
+}
+
+/*
+ * After the write set is prepared: @in's pre_patch hook, which may refuse
+ * (then nothing is prepared), and the pre_unpatch hooks of @out.  Their
+ * post hooks are what ULP_OP_FINISH will run.
+ */
+static int hooks_before(struct ulp_patch *in, const struct patch_set *out)
+{
+	/* A patch applied again by --revert-all stays in service: no hooks. */
+	if (in && in->state == ULP_PATCH_APPLIED)
+		in = NULL;
+	uint64_t pre = hook_of(in, CONTAINER_REF_PRE_PATCH);
+	if (pre) {
+		msg_log("running the pre_patch hook of '%s'", (const char *)ptr_of(in->path));
+		int rc = ((hook_int_fn)ptr_of(pre))();
+		if (rc != 0) {
+			txn_discard();
+			return runtime_fail(-ULP_E_HOOK, "the pre_patch hook of '%s' refused it (it returned %d)",
+					    (const char *)ptr_of(in->path), rc);
+		}
+	}
+	uint32_t post = 0;
+	for (uint32_t i = 0; i < out->n; i++) {
+		hook_run(out->p[i], CONTAINER_REF_PRE_UNPATCH, "pre_unpatch");
+		post += hook_of(out->p[i], CONTAINER_REF_POST_UNPATCH) || hook_of(out->p[i], CONTAINER_REF_POST_PATCH);
+	}
+	post += hook_of(in, CONTAINER_REF_POST_PATCH) || hook_of(in, CONTAINER_REF_POST_UNPATCH);
+	pending.in = in;
+	if (out->n) {
+		pending.out.p = malloc(out->n * sizeof(*pending.out.p));
+		if (pending.out.p) {
+			memcpy(pending.out.p, out->p, out->n * sizeof(*out->p));
+			pending.out.n = out->n;
+		}
+	}
+	struct ulp_txn *t = ptr_of(ulp_runtime.txn);
+	t->post_hooks = post;
+	return 0;
+}
+
+/* Prepare the write set for @in and @out, then run the pre hooks. */
+static int prepare_with_hooks(uint32_t op, struct ulp_patch *in, const struct patch_set *out)
+{
+	int r = txn_prepare(op, in, out);
+	return r < 0 ? r : hooks_before(in, out);
+}
+
+/*
+ * ULP_OP_FINISH: the post hooks of the last prepared operation.  Its
+ * write set was executed when the runtime's txn pointer is 0 (its last
+ * write): post_patch of the new patch, post_unpatch of those that went.
+ * If it was given up, the pre hooks are undone the kernel's way:
+ * post_unpatch of the patch that did not go in, post_patch of those
+ * that stay.  Return the number of hooks run.
+ */
+static int finish(void)
+{
+	bool switched = ulp_runtime.txn == 0;
+	int n = 0;
+	struct ulp_patch *in = pending.in;
+	uint32_t in_kind = switched ? CONTAINER_REF_POST_PATCH : CONTAINER_REF_POST_UNPATCH;
+	uint32_t out_kind = switched ? CONTAINER_REF_POST_UNPATCH : CONTAINER_REF_POST_PATCH;
+	for (uint32_t i = 0; i < pending.out.n; i++) {
+		n += hook_of(pending.out.p[i], out_kind) != 0;
+		hook_run(pending.out.p[i], out_kind, switched ? "post_unpatch" : "post_patch");
+	}
+	n += hook_of(in, in_kind) != 0;
+	hook_run(in, in_kind, switched ? "post_patch" : "post_unpatch");
+	pending_clear();
+	txn_discard();
+	return n;
 }
 
 /*
@@ -61,7 +167,7 @@ static int prepare_revert_all(const char *lib, const char *path, const uint8_t *
 		r = runtime_fail(-ULP_E_ALREADY_APPLIED, "'%s' is already applied%s%s%s", path,
 				 out.n ? "" : ", and no other patch on '", out.n ? "" : lib, out.n ? "" : "' is");
 	else
-		r = txn_prepare(ULP_OP_REVERT_ALL, p, &out);
+		r = prepare_with_hooks(ULP_OP_REVERT_ALL, p, &out);
 	free(out.p);
 	return r < 0 ? r : (int)out.n;
 }
@@ -71,9 +177,12 @@ static int prepare(uint64_t op, const char *path, const uint8_t *id, const char 
 	if (ulp_runtime.error)
 		return runtime_fail(-ULP_E_STICKY, "live patching stopped after an earlier error: %s",
 				    ulp_strerror(ulp_runtime.error));
+	if (op == ULP_OP_FINISH)
+		return finish();
 	if (!ulp_runtime.enabled)
 		return runtime_fail(-ULP_E_DISABLED, "live patching is disabled in this process");
 	txn_discard();
+	pending_clear();
 
 	struct ulp_patch *p = id ? registry_find(id) : NULL;
 	switch (op) {
@@ -85,11 +194,11 @@ static int prepare(uint64_t op, const char *path, const uint8_t *id, const char 
 			if (r < 0)
 				return r;
 		}
-		return txn_prepare(ULP_OP_APPLY, p, &(struct patch_set){ 0 });
+		return prepare_with_hooks(ULP_OP_APPLY, p, &(struct patch_set){ 0 });
 	case ULP_OP_REVERT:
 		if (!p || p->state != ULP_PATCH_APPLIED)
 			return runtime_fail(-ULP_E_NOT_APPLIED, "'%s' is not applied", path);
-		return txn_prepare(ULP_OP_REVERT, NULL, &(struct patch_set){ .p = &p, .n = 1 });
+		return prepare_with_hooks(ULP_OP_REVERT, NULL, &(struct patch_set){ .p = &p, .n = 1 });
 	case ULP_OP_REVERT_ALL:
 		return prepare_revert_all(lib, path, id, p);
 	default:

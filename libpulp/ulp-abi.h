@@ -19,7 +19,7 @@
 
 #define ULP_RUNTIME_SYMBOL "ulp_runtime"
 #define ULP_RUNTIME_MAGIC  0x454d49544e52504cull /* "LPRNTIME" */
-#define ULP_ABI_VERSION	   1
+#define ULP_ABI_VERSION	   2
 
 #define ULP_ID_LEN    32  /* a patch id is the container's SHA-256 digest */
 #define ULP_WRITE_MAX 24  /* >= ARCH_SITE_MAX */
@@ -31,6 +31,7 @@ enum ulp_op {
 	ULP_OP_APPLY = 1,
 	ULP_OP_REVERT = 2,
 	ULP_OP_REVERT_ALL = 3, /* every applied patch on one library out, a new one (or none) in */
+	ULP_OP_FINISH = 4,     /* after the switch (or a switch given up): run the post hooks */
 };
 
 /* States of a registry record. */
@@ -68,7 +69,9 @@ struct ulp_txn {
 	uint64_t patch; /* struct ulp_patch being applied or reverted */
 	uint32_t op;	/* enum ulp_op */
 	uint32_t nwrites;
-	uint64_t writes; /* struct ulp_write[nwrites] */
+	uint64_t writes;     /* struct ulp_write[nwrites] */
+	uint32_t post_hooks; /* hooks to run after: the controller calls ULP_OP_FINISH */
+	uint32_t reserved;
 };
 
 /* A function replaced by a patch: the stack check's ranges come from here. */

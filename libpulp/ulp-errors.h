@@ -37,7 +37,8 @@
 	X(ULP_E_CALL_CRASHED, 1021, "the runtime call crashed in the target")                               \
 	X(ULP_E_NO_TXN, 1022, "no prepared patch transaction in the target")                                \
 	X(ULP_E_NOT_ELF, 1023, "not an ELF file")                                                           \
-	X(ULP_E_NO_THREAD, 1024, "no thread of the process can be borrowed safely now")
+	X(ULP_E_NO_THREAD, 1024, "no thread of the process can be borrowed safely now")                     \
+	X(ULP_E_HOOK, 1025, "the live patch's pre_patch hook refused it")
 
 enum ulp_error {
 #define ULP_ERROR_ENUM(name, value, msg) name = value,

@@ -45,6 +45,8 @@ enum {
 	H_FUNCS_OFF = 52,
 	H_COMMENTS_OFF = 56,
 	H_TOTAL = 60,
+	H_REFS_OFF = 96,
+	H_RESERVED = 100,
 };
 
 /* --- little-endian access --- */
@@ -221,8 +223,6 @@ static int meta_check_header(const uint8_t *meta, uint64_t size)
 	/* Flags announce features a newer packer used; we know none. */
 	if (LE32(meta + H_FLAGS) != 0)
 		return -ULP_E_VERSION;
-	if (LE32(meta + H_NREFS) != 0)
-		return -ULP_E_REFS_UNSUPPORTED;
 	return 0;
 }
 
@@ -285,31 +285,84 @@ static int meta_parse_comments(struct container *c, uint32_t comments_off)
 	return 0;
 }
 
+/* The width of the patch variable a reference of @kind fills (hooks: none). */
+static uint64_t ref_patch_width(uint32_t kind)
+{
+	return kind == CONTAINER_REF_TLS ? 16 : kind <= CONTAINER_REF_ORIGINAL ? 8 : 1;
+}
+
+static bool ref_ok(const struct container *c, const struct container_ref *ref, uint32_t i)
+{
+	if (ref->kind == 0 || ref->kind > CONTAINER_REF_KIND_MAX || !ref->target_sym || !ref->patch_sym ||
+	    !*ref->target_sym || !*ref->patch_sym || ref->patch_off + ref_patch_width(ref->kind) < ref->patch_off)
+		return false;
+	if (container_ref_is_hook(ref->kind)) {
+		/* One hook of each kind, called without a target symbol. */
+		for (uint32_t j = 0; j < i; j++)
+			if (c->refs[j].kind == ref->kind)
+				return false;
+		return ref->target_off == 0;
+	}
+	if (ref->kind != CONTAINER_REF_ORIGINAL)
+		return true;
+	/* The original body of a function this patch does not replace
+	 * would be the same as its address: a packer bug. */
+	for (uint32_t j = 0; j < c->nfuncs; j++)
+		if (c->funcs[j].old_off == ref->target_off)
+			return true;
+	return false;
+}
+
+static int meta_parse_refs(struct container *c, uint32_t refs_off)
+{
+	if (c->nrefs == 0)
+		return 0;
+	c->refs = calloc(c->nrefs, sizeof(*c->refs));
+	if (!c->refs)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < c->nrefs; i++) {
+		const uint8_t *e = c->meta + refs_off + (size_t)i * ULP_META_REF_SIZE;
+		struct container_ref *ref = &c->refs[i];
+		ref->kind = LE32(e);
+		ref->target_sym = meta_str(c, LE32(e + 4));
+		ref->patch_sym = meta_str(c, LE32(e + 8));
+		ref->target_off = LE64(e + 16);
+		ref->patch_off = LE64(e + 24);
+		if (LE32(e + 12) != 0 || !ref_ok(c, ref, i))
+			return -ULP_E_MALFORMED;
+	}
+	return 0;
+}
+
 /* Every count, offset and string of the header, against the section. */
 static int meta_parse_fields(struct container *c)
 {
 	const uint8_t *m = c->meta;
 	uint64_t total = c->meta_len;
 	uint32_t funcs_off = LE32(m + H_FUNCS_OFF), comments_off = LE32(m + H_COMMENTS_OFF);
-	uint32_t buildid_off = LE32(m + H_BUILDID_OFF);
+	uint32_t buildid_off = LE32(m + H_BUILDID_OFF), refs_off = LE32(m + H_REFS_OFF);
 
 	c->version = LE32(m + H_VERSION);
 	c->nfuncs = LE32(m + H_NFUNCS);
 	c->ncomments = LE32(m + H_NCOMMENTS);
+	c->nrefs = LE32(m + H_NREFS);
+	if (LE32(m + H_RESERVED) != 0)
+		return -ULP_E_MALFORMED;
 	c->buildid_len = LE32(m + H_BUILDID_LEN);
 	if (!table_ok(LE32(m + H_STRTAB_OFF), LE32(m + H_STRTAB_SIZE), 1, total) ||
 	    !table_ok(buildid_off, c->buildid_len, 1, total) || c->buildid_len == 0 ||
 	    !table_ok(funcs_off, c->nfuncs, ULP_META_FUNC_SIZE, total) || c->nfuncs == 0 ||
-	    !table_ok(comments_off, c->ncomments, ULP_META_COMMENT_SIZE, total))
+	    !table_ok(comments_off, c->ncomments, ULP_META_COMMENT_SIZE, total) ||
+	    !table_ok(refs_off, c->nrefs, ULP_META_REF_SIZE, total))
 		return -ULP_E_MALFORMED;
 	c->buildid = m + buildid_off;
 	c->target_name = meta_str(c, LE32(m + H_TARGET));
 	if (!c->target_name || !*c->target_name)
 		return -ULP_E_MALFORMED;
 	int r = meta_parse_funcs(c, funcs_off);
-	if (r < 0)
-		return r;
-	return meta_parse_comments(c, comments_off);
+	if (r == 0)
+		r = meta_parse_comments(c, comments_off);
+	return r < 0 ? r : meta_parse_refs(c, refs_off);
 }
 
 int container_parse(const uint8_t *file, size_t len, struct container *ret_c)
@@ -354,6 +407,7 @@ void container_release(struct container *c)
 	free(c->meta);
 	free(c->funcs);
 	free(c->comments);
+	free(c->refs);
 	*c = (struct container)CONTAINER_INIT;
 }
 
@@ -454,7 +508,7 @@ static void buf_release(struct buf *b)
 static int spec_check(const struct container_spec *spec)
 {
 	if (!spec->target_name || !*spec->target_name || !spec->buildid || spec->buildid_len == 0 ||
-	    spec->nfuncs == 0 || !spec->funcs || (spec->ncomments && !spec->comments))
+	    spec->nfuncs == 0 || !spec->funcs || (spec->ncomments && !spec->comments) || (spec->nrefs && !spec->refs))
 		return -EINVAL;
 	for (uint32_t i = 0; i < spec->nfuncs; i++) {
 		const struct container_func *f = &spec->funcs[i];
@@ -463,6 +517,9 @@ static int spec_check(const struct container_spec *spec)
 	}
 	for (uint32_t i = 0; i < spec->ncomments; i++)
 		if (!spec->comments[i])
+			return -EINVAL;
+	for (uint32_t i = 0; i < spec->nrefs; i++)
+		if (!spec->refs[i].target_sym || !spec->refs[i].patch_sym)
 			return -EINVAL;
 	return 0;
 }
@@ -475,6 +532,8 @@ static uint64_t spec_strtab_size(const struct container_spec *spec)
 		n += strlen(spec->funcs[i].old_name) + 1 + strlen(spec->funcs[i].new_name) + 1;
 	for (uint32_t i = 0; i < spec->ncomments; i++)
 		n += strlen(spec->comments[i]) + 1;
+	for (uint32_t i = 0; i < spec->nrefs; i++)
+		n += strlen(spec->refs[i].target_sym) + 1 + strlen(spec->refs[i].patch_sym) + 1;
 	return n;
 }
 
@@ -491,11 +550,13 @@ static uint32_t strtab_add(uint8_t *m, uint32_t strtab_off, uint32_t *used, cons
 /*
  * meta_build() - the metadata section for @spec, digest zeroed.  Order:
  *
- *   | header (96) | funcs (n x 40) | comments (n x 4) | build-id | strtab |
+ *   | header (104) | funcs (n x 40) | refs (n x 32) | comments (n x 4) |
+ *   | build-id | strtab |
  */
 static int meta_build(const struct container_spec *spec, uint8_t **ret_meta, uint32_t *ret_len)
 {
-	uint64_t comments_off = ULP_META_HEADER_SIZE + (uint64_t)spec->nfuncs * ULP_META_FUNC_SIZE;
+	uint64_t refs_off = ULP_META_HEADER_SIZE + (uint64_t)spec->nfuncs * ULP_META_FUNC_SIZE;
+	uint64_t comments_off = refs_off + (uint64_t)spec->nrefs * ULP_META_REF_SIZE;
 	uint64_t buildid_off = comments_off + (uint64_t)spec->ncomments * ULP_META_COMMENT_SIZE;
 	uint64_t strtab_off = buildid_off + spec->buildid_len;
 	uint64_t strtab_size = spec_strtab_size(spec);
@@ -512,6 +573,8 @@ static int meta_build(const struct container_spec *spec, uint8_t **ret_meta, uin
 	field_put(m, H_HEADER_SIZE, 4, ULP_META_HEADER_SIZE);
 	field_put(m, H_NFUNCS, 4, spec->nfuncs);
 	field_put(m, H_NCOMMENTS, 4, spec->ncomments);
+	field_put(m, H_NREFS, 4, spec->nrefs);
+	field_put(m, H_REFS_OFF, 4, refs_off);
 	field_put(m, H_STRTAB_OFF, 4, strtab_off);
 	field_put(m, H_STRTAB_SIZE, 4, strtab_size);
 	field_put(m, H_TARGET, 4, strtab_add(m, so, &used, spec->target_name));
@@ -530,6 +593,15 @@ static int meta_build(const struct container_spec *spec, uint8_t **ret_meta, uin
 		field_put(e, 16, 8, f->old_size);
 		field_put(e, 24, 8, f->new_off);
 		field_put(e, 32, 8, f->new_size);
+	}
+	for (uint32_t i = 0; i < spec->nrefs; i++) {
+		const struct container_ref *ref = &spec->refs[i];
+		uint8_t *e = m + refs_off + (size_t)i * ULP_META_REF_SIZE;
+		field_put(e, 0, 4, ref->kind);
+		field_put(e, 4, 4, strtab_add(m, so, &used, ref->target_sym));
+		field_put(e, 8, 4, strtab_add(m, so, &used, ref->patch_sym));
+		field_put(e, 16, 8, ref->target_off);
+		field_put(e, 24, 8, ref->patch_off);
 	}
 	for (uint32_t i = 0; i < spec->ncomments; i++)
 		field_put(m, comments_off + 4 * i, 4, strtab_add(m, so, &used, spec->comments[i]));

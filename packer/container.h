@@ -16,7 +16,7 @@
  *   12  u32 header size (ULP_META_HEADER_SIZE)
  *   16  u32 flags (0)
  *   20  u32 n_funcs
- *   24  u32 n_refs (0 until references land)
+ *   24  u32 n_refs
  *   28  u32 n_comments
  *   32  u32 strtab offset        36  u32 strtab size
  *   40  u32 target name (strtab offset)
@@ -25,12 +25,17 @@
  *   60  u32 total section size
  *   64  u8[32] digest: SHA-256 of the whole container file with these 32
  *       bytes set to zero
- *   96  (end of header)
+ *   96  u32 refs offset          100 u32 reserved (0)
+ *   104 (end of header)
  *
  *   func entry, 40 bytes:  u32 old name, u32 new name (strtab offsets),
  *                          u64 old offset, u64 old size,
  *                          u64 new offset, u64 new size
  *   comment entry, 4 bytes: u32 text (strtab offset)
+ *   ref entry, 32 bytes:   u32 kind (enum container_ref_kind),
+ *                          u32 target symbol, u32 patch symbol (strtab
+ *                          offsets), u32 reserved (0),
+ *                          u64 target offset, u64 patch offset
  *
  * Offsets of functions are symbol values: relative to the load base of a
  * shared object (or absolute for a non-PIE executable, whose base is 0).
@@ -45,10 +50,11 @@
 
 #define ULP_META_SECTION      ".ulp.meta"
 #define ULP_META_MAGIC	      "ULPMETA1"
-#define ULP_META_VERSION      1
-#define ULP_META_HEADER_SIZE  96
+#define ULP_META_VERSION      2
+#define ULP_META_HEADER_SIZE  104
 #define ULP_META_FUNC_SIZE    40
 #define ULP_META_COMMENT_SIZE 4
+#define ULP_META_REF_SIZE     32
 #define ULP_DIGEST_LEN	      32
 #define ULP_META_DIGEST_OFF   64
 
@@ -59,6 +65,36 @@ struct container_func {
 	uint64_t old_size;
 	uint64_t new_off;
 	uint64_t new_size;
+};
+
+/*
+ * What the runtime does with a reference when it loads the patch.  The
+ * patch symbol is a variable of the patch object (kinds 1-3) or one of its
+ * functions (hooks); the target symbol and offset name what it refers to.
+ */
+enum container_ref_kind {
+	CONTAINER_REF_ADDR = 1,		/* u64 patch var = address of the target symbol */
+	CONTAINER_REF_TLS = 2,		/* {u64 module, u64 offset} patch var: a tls_index */
+	CONTAINER_REF_ORIGINAL = 3,	/* u64 patch var = body of a function this patch replaces */
+	CONTAINER_REF_PRE_PATCH = 4,	/* int fn(void): before the patch goes in; nonzero refuses it */
+	CONTAINER_REF_POST_PATCH = 5,	/* void fn(void): after it went in */
+	CONTAINER_REF_PRE_UNPATCH = 6,	/* void fn(void): before it goes out */
+	CONTAINER_REF_POST_UNPATCH = 7, /* void fn(void): after it went out, or its apply failed */
+	CONTAINER_REF_KIND_MAX = 7,
+};
+
+/* Whether references of @kind are hooks (functions the runtime calls). */
+static inline int container_ref_is_hook(uint32_t kind)
+{
+	return kind >= CONTAINER_REF_PRE_PATCH && kind <= CONTAINER_REF_POST_UNPATCH;
+}
+
+struct container_ref {
+	uint32_t kind;		/* enum container_ref_kind */
+	const char *target_sym; /* hooks: the hook's name ("pre_patch"...) */
+	const char *patch_sym;
+	uint64_t target_off; /* hooks: 0 */
+	uint64_t patch_off;
 };
 
 /**
@@ -77,6 +113,8 @@ struct container {
 	struct container_func *funcs;
 	uint32_t ncomments;
 	const char **comments;
+	uint32_t nrefs;
+	struct container_ref *refs;
 	uint8_t digest[ULP_DIGEST_LEN];
 };
 
@@ -106,6 +144,8 @@ struct container_spec {
 	const struct container_func *funcs;
 	uint32_t ncomments;
 	const char *const *comments;
+	uint32_t nrefs;
+	const struct container_ref *refs;
 };
 
 /**

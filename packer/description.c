@@ -50,12 +50,6 @@ static bool has_space(const char *s)
 	return false;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static int line_comment(struct parser *p, char *text)
 {
 	char *c = strdup(trim(text + 1));
@@ -91,11 +85,6 @@ static int line_target(struct parser *p, const char *text)
 				  path, p->d.target_line);
 	if (!*path)
 		return parse_fail(p, -ULP_E_DESCRIPTION, "'@' without a path; write '@/path/to/target.so'");
-	if (ends_with(path, ".json"))
-		return parse_fail(p, -ULP_E_DESCRIPTION,
-				  "target '%s' is a JSON file from 'ulp extract', which is not supported yet; "
-				  "give the path of the target object itself",
-				  path);
 	p->d.target_path = strdup(path);
 	p->d.target_line = p->line;
 	return p->d.target_path ? 0 : -ENOMEM;
@@ -115,12 +104,12 @@ static bool is_hex(const char *s)
 
 /*
  * "#target_sym:patch_ref[:TOFF:POFF]", "#%" for thread-local variables.
- * The syntax is checked so that a typo is reported as such, but the
- * feature itself is not implemented yet.
+ * The offsets are hexadecimal, with or without "0x".
  */
 static int line_reference(struct parser *p, char *text)
 {
-	char *body = text + 1 + (text[1] == '%');
+	bool tls = text[1] == '%';
+	char *body = text + 1 + tls;
 	char *field[5] = { 0 };
 	int n = 0;
 	for (char *s = body, *colon; n < 5; s = colon + 1) {
@@ -136,7 +125,32 @@ static int line_reference(struct parser *p, char *text)
 		return parse_fail(p, -ULP_E_DESCRIPTION,
 				  "malformed reference; write '#target_sym:patch_ref' or "
 				  "'#target_sym:patch_ref:TOFF:POFF' with hex offsets ('#%%' for TLS)");
-	return parse_fail(p, -ULP_E_REFS_UNSUPPORTED, "'#' references are not supported yet");
+	for (size_t i = 0; i < p->d.nrefs; i++)
+		if (strcmp(p->d.refs[i].patch_sym, field[1]) == 0)
+			return parse_fail(p, -ULP_E_DESCRIPTION,
+					  "'%s' is already set by the reference on line %u; "
+					  "a patch variable holds one reference",
+					  field[1], p->d.refs[i].line);
+	struct dsc_ref ref = {
+		.target_sym = strdup(field[0]),
+		.patch_sym = strdup(field[1]),
+		.tls = tls,
+		.has_offsets = n == 4,
+		.target_off = n == 4 ? strtoull(field[2], NULL, 16) : 0,
+		.patch_off = n == 4 ? strtoull(field[3], NULL, 16) : 0,
+		.line = p->line,
+	};
+	struct dsc_ref *grown = NULL;
+	if (ref.target_sym && ref.patch_sym)
+		grown = realloc(p->d.refs, (p->d.nrefs + 1) * sizeof(*grown));
+	if (!grown) {
+		free(ref.target_sym);
+		free(ref.patch_sym);
+		return -ENOMEM;
+	}
+	p->d.refs = grown;
+	p->d.refs[p->d.nrefs++] = ref;
+	return 0;
 }
 
 static int pair_check_name(struct parser *p, const char *name, const char *which, const char *text)
@@ -296,6 +310,11 @@ void description_release(struct description *d)
 	}
 	for (size_t i = 0; i < d->ncomments; i++)
 		free(d->comments[i]);
+	for (size_t i = 0; i < d->nrefs; i++) {
+		free(d->refs[i].target_sym);
+		free(d->refs[i].patch_sym);
+	}
+	free(d->refs);
 	free(d->pairs);
 	free(d->comments);
 	free(d->patch_path);

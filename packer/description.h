@@ -6,20 +6,33 @@
  *   /path/to/patch.so          first other line: the patch object
  *   @/path/to/target.so        the target (one per description)
  *   old_function:new_function  one line per replaced function
- *   #sym:ref[:TOFF:POFF]       references (and #%tls:...): parsed, refused
+ *   #sym:ref[:TOFF:POFF]       a reference: at load, patch variable ref
+ *                              gets the address of the target's sym
+ *   #%tls:ref[:TOFF:POFF]      the same for a thread-local variable
  *
  * Empty lines are ignored, leading and trailing white space is dropped.
  */
 #ifndef ULP_PACKER_DESCRIPTION_H
 #define ULP_PACKER_DESCRIPTION_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "packer/diag.h"
 
 struct dsc_pair {
 	char *old_name;
 	char *new_name;
+	unsigned line;
+};
+
+struct dsc_ref {
+	char *target_sym;
+	char *patch_sym;
+	bool tls;	  /* '#%' */
+	bool has_offsets; /* ':TOFF:POFF' given */
+	uint64_t target_off, patch_off;
 	unsigned line;
 };
 
@@ -39,6 +52,8 @@ struct description {
 	size_t npairs;
 	char **comments;
 	size_t ncomments;
+	struct dsc_ref *refs;
+	size_t nrefs;
 };
 
 /* clang-format off */
@@ -47,7 +62,7 @@ struct description {
 
 /**
  * description_parse() - parse @len bytes of @text read from @file.
- * Return: 0; -ULP_E_DESCRIPTION or -ULP_E_REFS_UNSUPPORTED with @err set to
+ * Return: 0; -ULP_E_DESCRIPTION with @err set to
  * "FILE:LINE: what is wrong; what to do"; -ENOMEM.
  */
 int description_parse(const char *file, const char *text, size_t len, struct description *ret_d, struct diag *err);

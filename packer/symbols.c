@@ -3,14 +3,20 @@
  * symbols.c - ELF analysis of objects on disk with libelf: functions and
  * their patch sites, build-id, loader name.  See symbols.h.
  */
+#include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "libpulp/ulp-errors.h"
+#include "packer/container.h"
 #include "packer/symbols.h"
+
+#define DEBUG_ROOT "/usr/lib/debug"
 
 /* Bit of a .gnu.version entry marking a non-default (hidden) version. */
 #define VERSYM_HIDDEN 0x8000
@@ -365,4 +371,67 @@ int elf_file_livepatchable(struct elf_file *f)
 	if (!scn)
 		scn = section_by_type(f->elf, SHT_DYNSYM, &shdr);
 	return scn ? symtab_any_patchable(f, scn) : 0;
+}
+
+int elf_file_debug_open(const char *path, const uint8_t *id, size_t len, struct elf_file *ret_f)
+{
+	const uint8_t *did;
+	size_t dlen;
+	int r = elf_file_open(path, ret_f);
+	if (r < 0)
+		return r;
+	if (elf_file_buildid(ret_f, &did, &dlen) < 0 || dlen != len || memcmp(did, id, len) != 0) {
+		elf_file_release(ret_f);
+		return -ULP_E_BUILDID;
+	}
+	return 0;
+}
+
+int elf_file_debug_find(struct elf_file *f, const char *path, char found[PATH_MAX], struct elf_file *ret_f)
+{
+	const uint8_t *id;
+	size_t len;
+	if (elf_file_buildid(f, &id, &len) < 0 || len < 2 || len > 64)
+		return -ENOENT;
+	char hex[2 * 64 + 1];
+	hex_encode(id, len, hex);
+	snprintf(found, PATH_MAX, DEBUG_ROOT "/.build-id/%.2s/%s.debug", hex, hex + 2);
+	if (elf_file_debug_open(found, id, len, ret_f) == 0)
+		return 0;
+	GElf_Word crc;
+	const char *link = dwelf_elf_gnu_debuglink(f->elf, &crc);
+	char *real = link ? realpath(path, NULL) : NULL;
+	if (!real)
+		return -ENOENT;
+	char *slash = strrchr(real, '/');
+	*slash = '\0';
+	const char *fmts[] = { "%s/%s", "%s/.debug/%s", DEBUG_ROOT "%s/%s" };
+	int r = -ENOENT;
+	for (size_t i = 0; r < 0 && i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		snprintf(found, PATH_MAX, fmts[i], real, link);
+		if (strcmp(found, path) != 0)
+			r = elf_file_debug_open(found, id, len, ret_f);
+	}
+	free(real);
+	return r;
+}
+
+bool elf_file_writable(struct elf_file *f, uint64_t addr, uint64_t len)
+{
+	size_t n;
+	bool writable = false;
+	if (elf_getphdrnum(f->elf, &n) < 0 || addr + len < addr)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(f->elf, (int)i, &ph))
+			continue;
+		bool inside = addr >= ph.p_vaddr && addr + len <= ph.p_vaddr + ph.p_memsz;
+		bool overlaps = addr < ph.p_vaddr + ph.p_memsz && addr + len > ph.p_vaddr;
+		if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W) && inside)
+			writable = true;
+		if (ph.p_type == PT_GNU_RELRO && overlaps)
+			return false;
+	}
+	return writable;
 }

@@ -78,6 +78,21 @@ int elf_file_symbols_foreach(struct elf_file *f, elf_symbol_fn fn, void *data);
 bool elf_file_has_symtab(struct elf_file *f);
 
 /**
+ * elf_file_debug_open() - open @path as the separate debug file of the
+ * build @id (@len bytes).  Return: 0, -errno, -ULP_E_NOT_ELF, or
+ * -ULP_E_BUILDID when it belongs to another build.
+ */
+int elf_file_debug_open(const char *path, const uint8_t *id, size_t len, struct elf_file *ret_f);
+
+/**
+ * elf_file_debug_find() - the separate debug file of @f (opened from
+ * @path): by build-id under /usr/lib/debug/.build-id, else through
+ * .gnu_debuglink next to @path, in its .debug directory or under
+ * /usr/lib/debug.  Return: 0 with its path in @found, or -ENOENT.
+ */
+int elf_file_debug_find(struct elf_file *f, const char *path, char found[4096], struct elf_file *ret_f);
+
+/**
  * elf_file_entry() - classify the patch site of the function at @entry
  * from the bytes in the file.  A window that is not in the file is
  * ARCH_ENTRY_NOT_PATCHABLE.  Return: 0 or -errno.
@@ -96,6 +111,12 @@ int elf_file_buildid(struct elf_file *f, const uint8_t **ret_id, size_t *ret_len
  * is the caller's to free.
  */
 int elf_file_name(struct elf_file *f, const char *path, char **ret_name);
+
+/**
+ * elf_file_writable() - whether [@addr, @addr + @len) lies in a writable
+ * segment that stays writable after relocation (not in PT_GNU_RELRO).
+ */
+bool elf_file_writable(struct elf_file *f, uint64_t addr, uint64_t len);
 
 /**
  * elf_file_livepatchable() - was the object built with patchable entries:

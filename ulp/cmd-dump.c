@@ -9,6 +9,8 @@
  *   target: <name>
  *   build id: <hex>
  *   function: OLD -> NEW (old offset 0xHEX, size N; new offset 0xHEX, size N)
+ *   reference: TARGET_SYM -> PATCH_VAR (KIND, target offset 0xHEX; patch offset 0xHEX)
+ *   hook: NAME -> FUNCTION (patch offset 0xHEX)
  *   comment: TEXT
  *
  * one "function:" line per pair and one "comment:" line per comment, in
@@ -37,6 +39,18 @@ static char *buildid_hex(const struct container *c)
 	return hex;
 }
 
+static const char *ref_kind_name(uint32_t kind)
+{
+	switch (kind) {
+	case CONTAINER_REF_TLS:
+		return "tls";
+	case CONTAINER_REF_ORIGINAL:
+		return "original";
+	default:
+		return "address";
+	}
+}
+
 static void dump_text(const struct container *c, const char *id)
 {
 	printf("patch id: %s\n", id);
@@ -49,6 +63,16 @@ static void dump_text(const struct container *c, const char *id)
 		printf("function: %s -> %s (old offset 0x%" PRIx64 ", size %" PRIu64 "; new offset 0x%" PRIx64
 		       ", size %" PRIu64 ")\n",
 		       f->old_name, f->new_name, f->old_off, f->old_size, f->new_off, f->new_size);
+	}
+	for (uint32_t i = 0; i < c->nrefs; i++) {
+		const struct container_ref *ref = &c->refs[i];
+		if (container_ref_is_hook(ref->kind))
+			printf("hook: %s -> %s (patch offset 0x%" PRIx64 ")\n", ref->target_sym, ref->patch_sym,
+			       ref->patch_off);
+		else
+			printf("reference: %s -> %s (%s, target offset 0x%" PRIx64 "; patch offset 0x%" PRIx64 ")\n",
+			       ref->target_sym, ref->patch_sym, ref_kind_name(ref->kind), ref->target_off,
+			       ref->patch_off);
 	}
 	for (uint32_t i = 0; i < c->ncomments; i++)
 		printf("comment: %s\n", c->comments[i]);
@@ -76,6 +100,22 @@ static void dump_json(const struct container *c, const char *id)
 		json_object_array_add(funcs, o);
 	}
 	json_object_object_add(doc, "functions", funcs);
+	json_object *refs = json_object_new_array(), *hooks = json_object_new_array();
+	for (uint32_t i = 0; i < c->nrefs; i++) {
+		const struct container_ref *ref = &c->refs[i];
+		json_object *o = json_object_new_object();
+		bool hook = container_ref_is_hook(ref->kind);
+		json_object_object_add(o, hook ? "hook" : "target", json_object_new_string(ref->target_sym));
+		json_object_object_add(o, hook ? "function" : "patch", json_object_new_string(ref->patch_sym));
+		if (!hook) {
+			json_object_object_add(o, "kind", json_object_new_string(ref_kind_name(ref->kind)));
+			json_object_object_add(o, "target_offset", json_object_new_uint64(ref->target_off));
+		}
+		json_object_object_add(o, "patch_offset", json_object_new_uint64(ref->patch_off));
+		json_object_array_add(hook ? hooks : refs, o);
+	}
+	json_object_object_add(doc, "references", refs);
+	json_object_object_add(doc, "hooks", hooks);
 	json_object *comments = json_object_new_array();
 	for (uint32_t i = 0; i < c->ncomments; i++)
 		json_object_array_add(comments, json_object_new_string(c->comments[i]));

@@ -11,7 +11,6 @@
  * .gnu_debuglink next to the file, in its .debug directory or under
  * /usr/lib/debug.  A debug file of another build is refused.
  */
-#include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -26,7 +25,6 @@
 #include "ulp/commands.h"
 #include "ulp/log.h"
 
-#define DEBUG_ROOT  "/usr/lib/debug"
 #define BUILDID_MAX 64
 
 static const char *type_name(unsigned char t)
@@ -61,7 +59,8 @@ static const char *bind_name(unsigned char b)
 
 struct collect {
 	json_object *list;
-	bool dynamic_only; /* the object's own tables when its .symtab is elsewhere */
+	struct elf_file *code; /* the object: its functions' entries */
+	bool dynamic_only;     /* the object's own tables when its .symtab is elsewhere */
 };
 
 static int symbol_add(const struct elf_symbol *s, void *data)
@@ -76,6 +75,9 @@ static int symbol_add(const struct elf_symbol *s, void *data)
 	json_object_object_add(o, "type", json_object_new_string(type_name(s->type)));
 	json_object_object_add(o, "binding", json_object_new_string(bind_name(s->bind)));
 	json_object_object_add(o, "table", json_object_new_string(s->dynamic ? "dynsym" : "symtab"));
+	struct arch_site site;
+	if (s->type == STT_FUNC && elf_file_entry(c->code, s->value, &site) == 0)
+		json_object_object_add(o, "patchable", json_object_new_boolean(site.state == ARCH_ENTRY_UNPATCHED));
 	if (s->file)
 		json_object_object_add(o, "file", json_object_new_string(s->file));
 	if (s->version) {
@@ -84,47 +86,6 @@ static int symbol_add(const struct elf_symbol *s, void *data)
 	}
 	json_object_array_add(c->list, o);
 	return 0;
-}
-
-/* Whether @path is a debug file of the build @id; *@ret_f is it, open. */
-static int debug_open(const char *path, const uint8_t *id, size_t len, struct elf_file *ret_f)
-{
-	const uint8_t *did;
-	size_t dlen;
-	int r = elf_file_open(path, ret_f);
-	if (r < 0)
-		return r;
-	if (elf_file_buildid(ret_f, &did, &dlen) < 0 || dlen != len || memcmp(did, id, len) != 0) {
-		elf_file_release(ret_f);
-		return -ULP_E_BUILDID;
-	}
-	return 0;
-}
-
-/* The separate debug file of @f (at @path, build-id @id, @hex in hex),
- * by build-id or debuglink; its path in @found. */
-static int debug_find(struct elf_file *f, const char *path, const uint8_t *id, size_t len, const char *hex, char *found,
-		      struct elf_file *ret_f)
-{
-	snprintf(found, PATH_MAX, DEBUG_ROOT "/.build-id/%.2s/%s.debug", hex, hex + 2);
-	if (debug_open(found, id, len, ret_f) == 0)
-		return 0;
-	GElf_Word crc;
-	const char *link = dwelf_elf_gnu_debuglink(f->elf, &crc);
-	char *real = link ? realpath(path, NULL) : NULL;
-	if (!real)
-		return -ENOENT;
-	char *slash = strrchr(real, '/');
-	*slash = '\0';
-	const char *fmts[] = { "%s/%s", "%s/.debug/%s", DEBUG_ROOT "%s/%s" };
-	int r = -ENOENT;
-	for (size_t i = 0; r < 0 && i < sizeof(fmts) / sizeof(fmts[0]); i++) {
-		snprintf(found, PATH_MAX, fmts[i], real, link);
-		if (strcmp(found, path) != 0)
-			r = debug_open(found, id, len, ret_f);
-	}
-	free(real);
-	return r;
 }
 
 static json_object *extract(const char *path, const char *debuginfo, int *ret_status)
@@ -148,14 +109,14 @@ static json_object *extract(const char *path, const char *debuginfo, int *ret_st
 	char hex[2 * BUILDID_MAX + 1];
 	hex_encode(id, len, hex);
 	if (debuginfo) {
-		r = debug_open(debuginfo, id, len, &dbg);
+		r = elf_file_debug_open(debuginfo, id, len, &dbg);
 		if (r < 0) {
 			log_error("cannot use '%s' as debug information of '%s': %s", debuginfo, path,
 				  r == -ULP_E_BUILDID ? "it belongs to another build" : ulp_strerror(r));
 			goto out;
 		}
 		snprintf(found, sizeof(found), "%s", debuginfo);
-	} else if (!elf_file_has_symtab(&f) && debug_find(&f, path, id, len, hex, found, &dbg) < 0) {
+	} else if (!elf_file_has_symtab(&f) && elf_file_debug_find(&f, path, found, &dbg) < 0) {
 		log_warn("'%s' has no symbol table and no debug file was found: only exported symbols are listed; "
 			 "give one with -d DEBUGINFO",
 			 path);
@@ -170,7 +131,7 @@ static json_object *extract(const char *path, const char *debuginfo, int *ret_st
 	json_object_object_add(doc, "name", json_object_new_string(name));
 	json_object_object_add(doc, "build_id", json_object_new_string(hex));
 	json_object_object_add(doc, "debuginfo", found[0] ? json_object_new_string(found) : NULL);
-	struct collect c = { .list = json_object_new_array() };
+	struct collect c = { .list = json_object_new_array(), .code = &f };
 	if (dbg.elf) {
 		elf_file_symbols_foreach(&dbg, symbol_add, &c);
 		c.dynamic_only = true;

@@ -207,21 +207,32 @@ static int report_refused(struct trigger *tr, int code)
 		      tr->v.rt.state.last_msg[0] ? tr->v.rt.state.last_msg : ulp_strerror(code));
 }
 
-static int trigger_load(struct trigger *tr)
+/*
+ * Borrow a thread that holds no lock the runtime needs and make it call
+ * fn_prepare(@args).  *@ret_tid is the thread, for messages.
+ */
+static int runtime_call(struct trigger *tr, const struct call_arg *args, int64_t *ret_result, pid_t *ret_tid)
 {
 	struct thread *t = NULL;
-	uint64_t start = clock_us();
-	int r = stack_checker_new(&tr->v.mem, &tr->v.maps, &tr->sc);
-	if (r == 0)
+	int r = 0;
+	if (!tr->sc && (r = stack_checker_new(&tr->v.mem, &tr->v.maps, &tr->sc)) == 0)
 		r = borrow_ranges_set(tr->sc, tr->pid, &tr->v.mem, &tr->v.maps);
 	/* Threads hold the loader's or allocator's locks only briefly: retry. */
 	if (r == 0)
 		while ((r = thread_borrow(&tr->proc, tr->sc, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
 			usleep(10000);
 	if (r < 0)
-		return report(tr, OUTCOME_FAILED, r, "cannot borrow a thread of process %d: %s", tr->pid,
-			      ulp_strerror(r));
+		return r;
+	*ret_tid = t->tid;
+	int timeout_ms = (int)((tr->deadline > clock_us() ? tr->deadline - clock_us() : 0) / 1000) + 1;
+	r = thread_call(&tr->proc, t, tr->v.rt.state.stub, tr->v.rt.state.fn_prepare, args, 4, timeout_ms, ret_result);
+	thread_resume(&tr->proc, t);
+	return r;
+}
 
+static int trigger_load(struct trigger *tr)
+{
+	uint64_t start = clock_us();
 	const struct patch_file *pf = tr->pf;
 	struct call_blob path = { pf ? pf->path : "", pf ? strlen(pf->path) + 1 : 0 };
 	struct call_blob id = { pf ? pf->c.digest : NULL, ULP_DIGEST_LEN };
@@ -235,17 +246,19 @@ static int trigger_load(struct trigger *tr)
 		{ .blob = tr->o->revert_all ? &lib : NULL },
 	};
 	int64_t result = 0;
-	int timeout_ms = (int)((tr->deadline > clock_us() ? tr->deadline - clock_us() : 0) / 1000) + 1;
-	r = thread_call(&tr->proc, t, tr->v.rt.state.stub, tr->v.rt.state.fn_prepare, args, 4, timeout_ms, &result);
-	thread_resume(&tr->proc, t);
+	pid_t tid = 0;
+	int r = runtime_call(tr, args, &result, &tid);
 	tr->rep->load_us = clock_us() - start;
+	if (r < 0 && !tid)
+		return report(tr, OUTCOME_FAILED, r, "cannot borrow a thread of process %d: %s", tr->pid,
+			      ulp_strerror(r));
 	if (r == -ULP_E_TIMEOUT || r == -ULP_E_CALL_CRASHED)
 		return report(tr, OUTCOME_INCONSISTENT, r,
 			      "the runtime call in thread %d of process %d did not complete (%s); the process may "
 			      "hold a half-loaded patch: check 'ulp messages -p %d'",
-			      t->tid, tr->pid, ulp_strerror(r), tr->pid);
+			      tid, tr->pid, ulp_strerror(r), tr->pid);
 	if (r < 0)
-		return report(tr, OUTCOME_FAILED, r, "cannot run the runtime in thread %d of process %d: %s", t->tid,
+		return report(tr, OUTCOME_FAILED, r, "cannot run the runtime in thread %d of process %d: %s", tid,
 			      tr->pid, ulp_strerror(r));
 	if (result < 0)
 		return report_refused(tr, (int)result);
@@ -254,6 +267,37 @@ static int trigger_load(struct trigger *tr)
 	if (tr->o->revert_all && tr->rep->reverted != tr->rep->nprior)
 		tr->rep->prior_complete = false;
 	return 0;
+}
+
+/*
+ * The patch declares post hooks: after the switch (or after giving it up
+ * cleanly) a thread is borrowed once more to run them.  The process runs
+ * the new code meanwhile; a hook that fails cannot undo the switch.
+ */
+static void trigger_finish(struct trigger *tr)
+{
+	struct call_arg args[] = { { .value = ULP_OP_FINISH }, { 0 }, { 0 }, { 0 } };
+	int64_t result = 0;
+	pid_t tid = 0;
+	uint64_t start = clock_us();
+	if (tr->deadline < start + 1000000)
+		tr->deadline = start + 1000000;
+	int r = process_attach(&tr->v.mem, &tr->proc);
+	if (r == 0)
+		r = runtime_call(tr, args, &result, &tid);
+	process_detach(&tr->proc);
+	tr->rep->hooks = result > 0 ? (unsigned)result : 0;
+	if (r == 0 && result >= 0)
+		return;
+	bool switched = tr->rep->outcome == OUTCOME_PATCHED;
+	char *m = tr->rep->msg;
+	size_t used = strlen(m);
+	snprintf(m + used, sizeof(tr->rep->msg) - used, "%scannot run the patch's %s hooks in process %d: %s",
+		 used ? "; " : "", switched ? "post" : "clean-up", tr->pid, ulp_strerror(r < 0 ? r : (int)result));
+	if (switched) {
+		tr->rep->outcome = OUTCOME_INCONSISTENT;
+		tr->rep->code = r < 0 ? r : (int)result;
+	}
 }
 
 /* Whether a stopped thread executes inside a window being rewritten. */
@@ -629,8 +673,11 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 		r = report_interrupted(&tr, BEFORE_SWITCH);
 	if (r == 0)
 		r = trigger_activate(&tr);
-
 	process_detach(&tr.proc);
+	/* Post hooks, or the clean-up of pre hooks when the switch was given up. */
+	if (tr.txn.head.post_hooks && rep->outcome != OUTCOME_INCONSISTENT)
+		trigger_finish(&tr);
+
 	interrupt_release(&mask);
 	stack_checker_free(tr.sc);
 	txn_release(&tr.txn);

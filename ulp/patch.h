@@ -68,6 +68,7 @@ struct trigger_report {
 	bool new_was_applied; /* the patch file's patch was applied before too */
 	unsigned attempts;    /* stops until the switch could be made */
 	unsigned threads;     /* threads in the last stack check */
+	unsigned hooks;	      /* post hooks of the patch that ran after the switch */
 };
 
 /* patch_trigger() - @pf may be NULL with o->revert_all: only revert. */

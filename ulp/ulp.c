@@ -22,7 +22,7 @@ static const struct command commands[] = {
 	  "apply (or revert) live patches in running processes" },
 	{ "check", cmd_check, "-p PID [--json] FILE.so", "exit 1 if the patch is applied in PID, 0 if not" },
 	{ "messages", cmd_messages, "-p PID", "print the runtime's log from inside a process" },
-	{ "packer", cmd_packer, "FILE.dsc [-o OUT] [-l PATCH.so] [-t TARGET]",
+	{ "packer", cmd_packer, "FILE.dsc [-o OUT] [-l PATCH.so] [-t TARGET] [--allow-inlined=NAME]...",
 	  "build a live patch container from a description" },
 	{ "dump", cmd_dump, "FILE.so [-b] [--revert] [--json]", "print a live patch container's metadata" },
 	{ "livepatchable", cmd_livepatchable, "FILE",

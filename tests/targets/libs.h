@@ -105,4 +105,29 @@ int nounwind_block(int fd);
 /* libvia.so: via_nounwind(fd) = nounwind_block(fd) + 10, patched: + 20 */
 int via_nounwind(int fd);
 
+/*
+ * libreach.so (reach.dsc and friends reach its statics):
+ *   reach_bump(n): static counter (from 10) += n, returns it; patched: += 10n
+ *   reach_calc(n) = static reach_scale(n) + 1 = 2n + 1; patched: 2n + 1000
+ *   reach_tls_get() = the calling thread's static TLS value; patched: * 100
+ *   reach_check(n) = |n|; patched wrapper: original + 5000
+ *   reach_limited(n) = 2 * min(n, 100) (reach_limit inlined), and
+ *   reach_limit_ptr(n) = min(n, 100); the fix limits to 50
+ *   reach_events_get(): the digits the hooks of hooks.dsc appended
+ *   reach_hooked(n) = n; patched (hooks.dsc): n + 7
+ */
+int reach_bump(int n);
+int reach_calc(int n);
+void reach_tls_set(int v);
+int reach_tls_get(void);
+int reach_check(int n);
+extern int (*reach_limit_ptr)(int);
+int reach_limited(int n);
+int reach_events_get(void);
+void reach_events_reset(void);
+int reach_hooked(int n);
+
+/* reach-prog's own: prog_bump(n): static counter (from 5) += n; patched: += 100n */
+int prog_bump(int n);
+
 #endif

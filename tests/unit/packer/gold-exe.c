@@ -4,7 +4,7 @@
 
 int gold_work(int x);
 
-int gold_work(int x)
+__attribute__((noinline)) int gold_work(int x)
 {
 	return x * 2;
 }

@@ -36,6 +36,12 @@ static const struct container_func funcs[] = {
 	{ "static_bar", "bar_v2", 0x2000, 1, 0x1200, 0 },
 };
 static const char *const comments[] = { "bsc#1234", "CVE-2021-3449: fix" };
+static const struct container_ref refs[] = {
+	{ CONTAINER_REF_ADDR, "counter", "counter_ref", 0x4010, 0x4040 },
+	{ CONTAINER_REF_TLS, "tls_var", "tls_ref", 0x8, 0x4050 },
+	{ CONTAINER_REF_ORIGINAL, "foo", "foo_orig", 0x1120, 0x4060 },
+	{ CONTAINER_REF_POST_PATCH, "post_patch", "ulp_post_patch", 0, 0x1300 },
+};
 static const struct container_spec spec = {
 	.target_name = "libfoo.so.1",
 	.buildid = buildid,
@@ -44,6 +50,8 @@ static const struct container_spec spec = {
 	.funcs = funcs,
 	.ncomments = 2,
 	.comments = comments,
+	.nrefs = 4,
+	.refs = refs,
 };
 
 /* --- helpers --- */
@@ -207,6 +215,8 @@ enum {
 	F_FUNCS_OFF = 52,
 	F_COMMENTS_OFF = 56,
 	F_TOTAL = 60,
+	F_REFS_OFF = 96,
+	F_RESERVED = 100,
 };
 
 /* --- round trips --- */
@@ -229,6 +239,46 @@ static void check_spec(const struct container *c)
 	assert_int_equal(c->ncomments, 2);
 	assert_string_equal(c->comments[0], comments[0]);
 	assert_string_equal(c->comments[1], comments[1]);
+	assert_int_equal(c->nrefs, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(c->refs[i].kind, refs[i].kind);
+		assert_string_equal(c->refs[i].target_sym, refs[i].target_sym);
+		assert_string_equal(c->refs[i].patch_sym, refs[i].patch_sym);
+		assert_int_equal(c->refs[i].target_off, refs[i].target_off);
+		assert_int_equal(c->refs[i].patch_off, refs[i].patch_off);
+	}
+}
+
+/* References the runtime could not act on safely are refused: the writer
+ * checks its own output with the reader. */
+static void test_bad_refs(void **state)
+{
+	(void)state;
+	static const struct {
+		struct container_ref ref[2];
+		uint32_t n;
+	} bad[] = {
+		{ { { 0, "a", "b", 0, 0 } }, 1 },				   /* no kind */
+		{ { { CONTAINER_REF_KIND_MAX + 1, "a", "b", 0, 0 } }, 1 },	   /* unknown kind */
+		{ { { CONTAINER_REF_ADDR, "", "b", 0, 0 } }, 1 },		   /* no target name */
+		{ { { CONTAINER_REF_ADDR, "a", "b", 0, UINT64_MAX - 3 } }, 1 },	   /* wraps */
+		{ { { CONTAINER_REF_ORIGINAL, "bar", "b", 0x3000, 0 } }, 1 },	   /* not replaced */
+		{ { { CONTAINER_REF_PRE_PATCH, "pre_patch", "f", 8, 0x10 } }, 1 }, /* hook with target */
+		{ { { CONTAINER_REF_POST_UNPATCH, "post_unpatch", "f", 0, 0x10 },
+		    { CONTAINER_REF_POST_UNPATCH, "post_unpatch", "g", 0, 0x20 } },
+		  2 }, /* one hook twice */
+	};
+	uint8_t elf[512];
+	file_write(path_in_dir("in.so"), elf, tiny_elf(elf));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct container_spec s = spec;
+		s.refs = bad[i].ref;
+		s.nrefs = bad[i].n;
+		int r = container_write(path_in_dir("in.so"), path_in_dir("bad.so"), &s);
+		if (r != -ULP_E_MALFORMED)
+			fail_msg("bad reference %zu: container_write returned %d", i, r);
+	}
+	assert_false(dir_has_temp_files());
 }
 
 static void test_roundtrip(void **state)
@@ -387,10 +437,13 @@ static void test_magic_version_flags(void **state)
 	assert_int_equal(parse_status(f, len), -ULP_E_MALFORMED);
 	free(f);
 
-	assert_int_equal(parse_with_field(F_VERSION, 2), -ULP_E_VERSION);
+	assert_int_equal(parse_with_field(F_VERSION, 1), -ULP_E_VERSION);
+	assert_int_equal(parse_with_field(F_VERSION, 3), -ULP_E_VERSION);
 	assert_int_equal(parse_with_field(F_VERSION, 0), -ULP_E_VERSION);
 	assert_int_equal(parse_with_field(F_FLAGS, 1), -ULP_E_VERSION);
-	assert_int_equal(parse_with_field(F_NREFS, 1), -ULP_E_REFS_UNSUPPORTED);
+	assert_int_equal(parse_with_field(F_NREFS, 100), -ULP_E_MALFORMED);
+	assert_int_equal(parse_with_field(F_REFS_OFF, 8), -ULP_E_MALFORMED);
+	assert_int_equal(parse_with_field(F_RESERVED, 1), -ULP_E_MALFORMED);
 	assert_int_equal(parse_with_field(F_HEADER_SIZE, 64), -ULP_E_MALFORMED);
 }
 
@@ -570,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_section_out_of_bounds),
 		cmocka_unit_test(test_unterminated_string),
 		cmocka_unit_test(test_duplicate_function),
+		cmocka_unit_test(test_bad_refs),
 		cmocka_unit_test(test_write_failures),
 		cmocka_unit_test(test_target_matches),
 		cmocka_unit_test(test_notes_buildid),

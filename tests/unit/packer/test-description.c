@@ -59,6 +59,36 @@ static void test_full(void **state)
 	description_release(&d); /* safe twice: release resets */
 }
 
+/* References: names, optional hex offsets (with or without 0x), '#%' for
+ * TLS; versioned and file-qualified names are kept as written. */
+static void test_refs(void **state)
+{
+	(void)state;
+	struct description d = DESCRIPTION_INIT;
+	struct diag err = DIAG_INIT;
+	const char *text = "p.so\n@t.so\nmemcpy@GLIBC_2.2.5:my_memcpy\n"
+			   "#counter:counter_ref\n"
+			   "#helper[b.c]:helper_ref:0x1a2B:40\n"
+			   "#%tls_var:tls_ref:10:0X20\n";
+	assert_int_equal(parse(text, &d, &err), 0);
+	assert_string_equal(d.pairs[0].old_name, "memcpy@GLIBC_2.2.5");
+	assert_int_equal(d.nrefs, 3);
+	assert_string_equal(d.refs[0].target_sym, "counter");
+	assert_string_equal(d.refs[0].patch_sym, "counter_ref");
+	assert_false(d.refs[0].tls);
+	assert_false(d.refs[0].has_offsets);
+	assert_int_equal(d.refs[0].line, 4);
+	assert_string_equal(d.refs[1].target_sym, "helper[b.c]");
+	assert_true(d.refs[1].has_offsets);
+	assert_int_equal(d.refs[1].target_off, 0x1a2b);
+	assert_int_equal(d.refs[1].patch_off, 0x40);
+	assert_true(d.refs[2].tls);
+	assert_string_equal(d.refs[2].target_sym, "tls_var");
+	assert_int_equal(d.refs[2].target_off, 0x10);
+	assert_int_equal(d.refs[2].patch_off, 0x20);
+	description_release(&d);
+}
+
 /* No '@' line is not an error of the syntax: 'ulp packer -t' supplies it. */
 static void test_no_target_no_newline(void **state)
 {
@@ -89,12 +119,10 @@ static const struct bad_case {
 	int code;
 	const char *msg;
 } bad[] = {
-	{ "p.so\n@t.so\n#sym:ref\n", -ULP_E_REFS_UNSUPPORTED, "t.dsc:3: '#' references are not supported yet" },
-	{ "p.so\n@t.so\na:b\n#sym:ref:0x10:20\n", -ULP_E_REFS_UNSUPPORTED,
-	  "t.dsc:4: '#' references are not supported yet" },
-	{ "p.so\n@t.so\n#%tls_var:ref\n", -ULP_E_REFS_UNSUPPORTED, "t.dsc:3: '#' references are not supported yet" },
-	{ "p.so\n@t.so\n#%tls_var:ref:1f:Ab\n", -ULP_E_REFS_UNSUPPORTED,
-	  "t.dsc:3: '#' references are not supported yet" },
+	{ "p.so\n@t.so\n#a:ref\n#b:ref\nf:g\n", -ULP_E_DESCRIPTION,
+	  "t.dsc:4: 'ref' is already set by the reference on line 3; a patch variable holds one reference" },
+	{ "p.so\n@t.so\n#sym:ref\n", -ULP_E_DESCRIPTION,
+	  "t.dsc:3: no function to replace; add a line 'old_function:new_function'" },
 	{ "p.so\n@t.so\n#sym\n", -ULP_E_DESCRIPTION,
 	  "t.dsc:3: malformed reference; write '#target_sym:patch_ref' or '#target_sym:patch_ref:TOFF:POFF' "
 	  "with hex offsets ('#%' for TLS)" },
@@ -113,9 +141,6 @@ static const struct bad_case {
 	  "t.dsc:3: second target 'u.so' (the first is on line 2); a description patches one target: "
 	  "write one description per target" },
 	{ "p.so\n@\na:b\n", -ULP_E_DESCRIPTION, "t.dsc:2: '@' without a path; write '@/path/to/target.so'" },
-	{ "p.so\n@libfoo.json\na:b\n", -ULP_E_DESCRIPTION,
-	  "t.dsc:2: target 'libfoo.json' is a JSON file from 'ulp extract', which is not supported yet; "
-	  "give the path of the target object itself" },
 	{ "!c\n@t.so\np.so\n", -ULP_E_DESCRIPTION,
 	  "t.dsc:2: expected the path of the patch object, found '@t.so'; the first line must name the patch .so" },
 	{ "", -ULP_E_DESCRIPTION, "t.dsc:1: no patch object; the first line must be the path of the patch .so" },
@@ -190,11 +215,9 @@ static void test_read(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full),
-		cmocka_unit_test(test_no_target_no_newline),
-		cmocka_unit_test(test_patch_path_with_colon),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_full), cmocka_unit_test(test_no_target_no_newline),
+		cmocka_unit_test(test_refs), cmocka_unit_test(test_patch_path_with_colon),
+		cmocka_unit_test(test_bad),  cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
