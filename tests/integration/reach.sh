@@ -79,6 +79,25 @@ ask t "calc 1" '^calc 1002$'
 ask t "tls 7 8" '^tls 700 800$'
 revert_ok "$pid" "$T/reach-json.so"
 
+step "a stripped target: statics from its debug file, found through .gnu_debuglink"
+mkdir -p "$T/lib"
+objcopy --only-keep-debug "$TARGETS/libreach.so" "$T/lib/libreach.so.debug" &&
+	strip --strip-all -o "$T/lib/libreach.so" "$TARGETS/libreach.so" &&
+	objcopy --add-gnu-debuglink="$T/lib/libreach.so.debug" "$T/lib/libreach.so" || fail "cannot make a stripped copy"
+readelf -S "$T/lib/libreach.so" | grep -q '\.symtab' && fail "the stripped copy still has a symbol table"
+run_ulp packer "$SRC/reach.dsc" -l "$TARGETS/libpatch_reach.so" -t "$T/lib/libreach.so" -o "$T/reach-dbg.so"
+[ $RC = 0 ] || fail "packing against the stripped target and its debug file exited $RC"
+run_ulp dump "$T/reach-dbg.so"
+diff <(grep -E '^(function|reference):' <<<"$OUT") <("$ULP" dump "$R" | grep -E '^(function|reference):') ||
+	fail "the debug file gave other offsets than the unstripped library"
+trigger_ok "$pid" "$T/reach-dbg.so"
+ask t "calc 2" '^calc 1004$'
+revert_ok "$pid" "$T/reach-dbg.so"
+rm "$T/lib/libreach.so.debug"
+run_ulp packer "$SRC/reach.dsc" -l "$TARGETS/libpatch_reach.so" -t "$T/lib/libreach.so" -o "$T/reach-dbg.so"
+expect_error "reach.dsc:8: target .* has no symbol 'reach_counter'; check the name \(static symbols need the target's symbol table: do not strip it, or install its debug file\)"
+grep -q "has no DWARF: cannot tell whether the replaced functions were inlined" <<<"$ERR" || fail "no warning that inlined copies cannot be checked"
+
 step "a static variable of the main executable"
 ask t "prog 1" '^prog 6$'
 trigger_ok "$pid" "$(container reachexe)"
@@ -119,6 +138,16 @@ trigger_fails "$pid" "$(container hookno)" "pre_patch hook .* refused it \(it re
 ask t "hooked 1" '^hooked 1$'
 ask t "events" '^events 12341$'
 check_not_applied "$pid" "$(container hookno)"
+
+step "a switch given up after pre_patch: post_unpatch undoes it"
+ask t "hold" '^held$'
+sleep 0.2
+run_ulp trigger -p "$pid" -r 2 "$H"
+expect_error "not in a consistent state in 2 stops"
+ask t "events" '^events 1234114$'
+ask t "release" '^released$'
+ask t "hooked 1" '^hooked 1$'
+check_not_applied "$pid" "$H"
 
 target_stop t
 log "PASS"

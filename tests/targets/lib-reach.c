@@ -67,7 +67,18 @@ void reach_events_reset(void)
 	reach_events = 0;
 }
 
+static volatile int reach_hold;
+
+void reach_hold_set(int v)
+{
+	reach_hold = v;
+}
+
+/* reach_hooked(-1) stays inside until reach_hold_set(0): a thread held
+ * there keeps the process from being consistent for hooks.dsc. */
 int reach_hooked(int n)
 {
+	while (n < 0 && reach_hold)
+		;
 	return n;
 }

@@ -126,6 +126,7 @@ int reach_limited(int n);
 int reach_events_get(void);
 void reach_events_reset(void);
 int reach_hooked(int n);
+void reach_hold_set(int v); /* reach_hooked(-1) spins while it is 1 */
 
 /* reach-prog's own: prog_bump(n): static counter (from 5) += n; patched: += 100n */
 int prog_bump(int n);

@@ -13,6 +13,8 @@
  *   events   -> "events R"   reach_events_get()
  *   hooked N -> "hooked R"   reach_hooked(N)
  *   prog N   -> "prog R"     prog_bump(N)
+ *   hold     -> "held"       a thread calls reach_hooked(-1) and stays in it
+ *   release  -> "released"   ... until this
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -64,6 +66,15 @@ static void tls_command(const char *line)
 	say("tls %d %d", jobs[0].seen, jobs[1].seen);
 }
 
+static pthread_t holder;
+
+static void *hold_worker(void *arg)
+{
+	(void)arg;
+	reach_hooked(-1);
+	return NULL;
+}
+
 static bool command_run(const char *word, int n, const char *line)
 {
 	if (strcmp(word, "bump") == 0)
@@ -82,7 +93,15 @@ static bool command_run(const char *word, int n, const char *line)
 		say("hooked %d", reach_hooked(n));
 	else if (strcmp(word, "prog") == 0)
 		say("prog %d", prog_bump(n));
-	else
+	else if (strcmp(word, "hold") == 0) {
+		reach_hold_set(1);
+		pthread_create(&holder, NULL, hold_worker, NULL);
+		say("held");
+	} else if (strcmp(word, "release") == 0) {
+		reach_hold_set(0);
+		pthread_join(holder, NULL);
+		say("released");
+	} else
 		return false;
 	return true;
 }
