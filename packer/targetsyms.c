@@ -26,20 +26,7 @@ static void name_split(const char *full, size_t *ret_len, const char **ret_ver, 
 	}
 }
 
-/* The symbol @name (@len bytes) at @value already indexed, or NULL. */
-static struct tsym *index_same(struct target_syms *t, const char *name, size_t len, uint64_t value)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->s[i].value == value && strncmp(t->s[i].name, name, len) == 0 && t->s[i].name[len] == '\0')
-			return &t->s[i];
-	return NULL;
-}
-
-/*
- * Add one symbol; the same name at the same address from another table
- * (.symtab and .dynsym both list an export) is merged: .symtab gives the
- * file, .dynsym the version.
- */
+/* Append one symbol, its name split from a version .symtab spells in it. */
 static int index_add(struct target_syms *t, const struct elf_symbol *es, signed char entry)
 {
 	size_t len;
@@ -50,35 +37,83 @@ static int index_add(struct target_syms *t, const struct elf_symbol *es, signed 
 		ver = es->version;
 		def = !es->hidden_version;
 	}
-	struct tsym *s = index_same(t, es->name, len, es->value);
-	if (!s) {
-		struct tsym *grown = realloc(t->s, (t->n + 1) * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		t->s = grown;
-		s = &t->s[t->n];
-		*s = (struct tsym){ .name = strndup(es->name, len), .value = es->value, .entry = -1 };
-		if (!s->name)
-			return -ENOMEM;
-		t->n++;
-	}
-	if (es->size > s->size)
-		s->size = es->size;
-	if (!s->type || es->type == STT_FUNC)
-		s->type = es->type;
-	if (!s->bind || es->bind != STB_LOCAL)
-		s->bind = es->bind;
-	if (es->file && !s->file && !(s->file = strdup(es->file)))
+	struct tsym *grown = realloc(t->s, (t->n + 1) * sizeof(*grown));
+	if (!grown)
 		return -ENOMEM;
-	if (ver && !s->version) {
-		s->version = strdup(ver);
-		s->default_version = def;
-		if (!s->version)
-			return -ENOMEM;
+	t->s = grown;
+	struct tsym *s = &t->s[t->n++];
+	*s = (struct tsym){
+		.name = strndup(es->name, len),
+		.version = ver ? strdup(ver) : NULL,
+		.default_version = def,
+		.file = es->file ? strdup(es->file) : NULL,
+		.value = es->value,
+		.size = es->size,
+		.type = es->type,
+		.bind = es->bind,
+		.entry = entry,
+	};
+	return !s->name || (ver && !s->version) || (es->file && !s->file) ? -ENOMEM : 0;
+}
+
+static void tsym_free(struct tsym *s)
+{
+	free(s->name);
+	free(s->version);
+	free(s->file);
+}
+
+static int tsym_cmp(const void *a, const void *b)
+{
+	const struct tsym *x = a, *y = b;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Fold @from into @into (the same name at the same address): the largest
+ * size, a function type, a global binding, the file of .symtab and the
+ * version of .dynsym. */
+static void tsym_merge(struct tsym *into, struct tsym *from)
+{
+	if (from->size > into->size)
+		into->size = from->size;
+	if (from->type == STT_FUNC)
+		into->type = from->type;
+	if (from->bind != STB_LOCAL)
+		into->bind = from->bind;
+	if (!into->file) {
+		into->file = from->file;
+		from->file = NULL;
 	}
-	if (entry >= 0)
-		s->entry = entry;
-	return 0;
+	if (!into->version) {
+		into->version = from->version;
+		into->default_version = from->default_version;
+		from->version = NULL;
+	}
+	if (from->entry >= 0)
+		into->entry = from->entry;
+	tsym_free(from);
+}
+
+/*
+ * One entry per name and address: .symtab and .dynsym both list an
+ * export, a JSON lists it twice.  Sorting first keeps this O(n log n) for
+ * libraries with hundreds of thousands of symbols.
+ */
+static void index_compact(struct target_syms *t)
+{
+	if (t->n < 2)
+		return;
+	qsort(t->s, t->n, sizeof(*t->s), tsym_cmp);
+	size_t out = 0;
+	for (size_t i = 1; i < t->n; i++) {
+		if (tsym_cmp(&t->s[out], &t->s[i]) == 0)
+			tsym_merge(&t->s[out], &t->s[i]);
+		else
+			t->s[++out] = t->s[i];
+	}
+	t->n = out + 1;
 }
 
 static int elf_symbol_add(const struct elf_symbol *es, void *data)
@@ -122,6 +157,7 @@ int target_syms_from_elf(struct elf_file *f, const char *path, struct target_sym
 		r = elf_file_symbols_foreach(&t.dbg, elf_symbol_add, &t);
 	if (r == 0)
 		r = elf_file_symbols_foreach(f, elf_symbol_add, &t);
+	index_compact(&t);
 	if (r < 0) {
 		target_syms_release(&t);
 		return r;
@@ -258,6 +294,7 @@ int target_syms_from_json(const char *path, struct target_syms *ret_t, struct di
 	}
 	for (size_t i = 0; r == 0 && i < json_object_array_length(syms); i++)
 		r = json_symbol_add(&t, json_object_array_get_idx(syms, i), i, path, err);
+	index_compact(&t);
 	const char *debug = json_str(doc, "debuginfo");
 	if (r == 0 && debug && !(t.debug_path = strdup(debug)))
 		r = diag_set(err, -ENOMEM, "out of memory");
@@ -273,11 +310,8 @@ out:
 
 void target_syms_release(struct target_syms *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->s[i].name);
-		free(t->s[i].version);
-		free(t->s[i].file);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		tsym_free(&t->s[i]);
 	free(t->s);
 	free(t->name);
 	free(t->buildid);
