@@ -22,16 +22,63 @@
 #include "libpulp/internal.h"
 #include "libpulp/procmaps.h"
 
+/* A loaded object's segments: its load base and program headers. */
+struct segments {
+	uint64_t base;
+	const ElfW(Phdr) * phdr;
+	ElfW(Half) phnum;
+};
+
 /* The object a container targets, as found among the loaded ones. */
 struct target_match {
 	const struct container *c;
 	bool name_seen;
 	bool found;
-	uint64_t base;
-	const ElfW(Phdr) * phdr;
-	ElfW(Half) phnum;
+	struct segments seg;
 	size_t tls_modid; /* 0: the target has no TLS block */
 };
+
+static struct segments segments_of(const struct dl_phdr_info *info)
+{
+	return (struct segments){ .base = info->dlpi_addr, .phdr = info->dlpi_phdr, .phnum = info->dlpi_phnum };
+}
+
+/*
+ * Whether [addr, addr+len) lies in one PT_LOAD segment of @sg with
+ * permission @flag: PF_X (code), or PF_W (data, which must also stay
+ * writable after relocation: outside PT_GNU_RELRO).
+ */
+static bool segments_cover(const struct segments *sg, uint64_t addr, uint64_t len, ElfW(Word) flag)
+{
+	bool inside = false;
+	for (ElfW(Half) i = 0; i < sg->phnum; i++) {
+		const ElfW(Phdr) *ph = &sg->phdr[i];
+		uint64_t start = sg->base + ph->p_vaddr, end = start + ph->p_memsz;
+		if (ph->p_type == PT_LOAD && (ph->p_flags & flag) && addr >= start && addr + len <= end)
+			inside = true;
+		if (flag == PF_W && ph->p_type == PT_GNU_RELRO && addr < end && addr + len > start)
+			return false;
+	}
+	return inside;
+}
+
+static int segments_at_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct segments *sg = data;
+	(void)size;
+	if (info->dlpi_addr != sg->base)
+		return 0;
+	*sg = segments_of(info);
+	return 1;
+}
+
+/* The segments of the object loaded at @base (none if there is none). */
+static struct segments segments_at(uint64_t base)
+{
+	struct segments sg = { .base = base };
+	dl_iterate_phdr(segments_at_cb, &sg);
+	return sg;
+}
 
 static int file_read_all(int fd, uint8_t **ret_buf, size_t *ret_len)
 {
@@ -86,9 +133,7 @@ static int target_match_cb(struct dl_phdr_info *info, size_t size, void *data)
 	if (!object_buildid(info, &id, &len) || len != m->c->buildid_len || memcmp(id, m->c->buildid, len) != 0)
 		return 0;
 	m->found = true;
-	m->base = info->dlpi_addr;
-	m->phdr = info->dlpi_phdr;
-	m->phnum = info->dlpi_phnum;
+	m->seg = segments_of(info);
 	m->tls_modid = info->dlpi_tls_modid;
 	return 1;
 }
@@ -110,18 +155,6 @@ static int target_find(const struct container *c, struct target_match *m)
 				    "'%s' is loaded but its build-id differs from the patch's: buildid mismatch",
 				    c->target_name);
 	return runtime_fail(-ULP_E_TARGET_NOT_LOADED, "target library '%s' is not loaded", c->target_name);
-}
-
-/* Whether [addr, addr+len) lies in an executable segment of the target. */
-static bool target_covers(const struct target_match *m, uint64_t addr, uint64_t len)
-{
-	for (ElfW(Half) i = 0; i < m->phnum; i++) {
-		const ElfW(Phdr) *ph = &m->phdr[i];
-		uint64_t start = m->base + ph->p_vaddr;
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && addr >= start && addr + len <= start + ph->p_memsz)
-			return true;
-	}
-	return false;
 }
 
 /* The whole of a /proc file from @fd, NUL-terminated (its size is unknown ahead). */
@@ -284,72 +317,26 @@ static struct ulp_patch *patch_alloc(const struct container *c, const char *path
 }
 
 static int sites_resolve(struct ulp_patch *p, const struct container *c, const struct target_match *m,
-			 uint64_t patch_base)
+			 const struct segments *patch)
 {
 	struct ulp_site *sites = ptr_of(p->sites);
 	for (uint32_t i = 0; i < c->nfuncs; i++) {
 		const struct container_func *f = &c->funcs[i];
 		struct ulp_site *s = &sites[i];
-		s->old_addr = m->base + f->old_off;
+		s->old_addr = m->seg.base + f->old_off;
 		s->old_size = f->old_size;
-		s->new_addr = patch_base + f->new_off;
+		s->new_addr = patch->base + f->new_off;
 		s->new_size = f->new_size;
 		s->site_addr = s->old_addr - ARCH_PAD_BEFORE;
-		if (!target_covers(m, s->site_addr, ARCH_WINDOW_LEN))
+		if (!segments_cover(&m->seg, s->site_addr, ARCH_WINDOW_LEN, PF_X))
 			return runtime_fail(-ULP_E_NOT_PATCHABLE,
 					    "function '%s' of '%s' is not in its executable code (offset 0x%llx)",
 					    f->old_name, c->target_name, (unsigned long long)f->old_off);
-		Dl_info info;
-		if (!dladdr(ptr_of(s->new_addr), &info) || info.dli_fbase != ptr_of(patch_base))
-			return runtime_fail(-ULP_E_SYMBOL, "new function '%s' is not inside the patch object",
+		if (!segments_cover(patch, s->new_addr, 1, PF_X))
+			return runtime_fail(-ULP_E_SYMBOL, "new function '%s' is not code of the patch object",
 					    f->new_name);
 	}
 	return 0;
-}
-
-/* The loaded patch object's program headers, found by its base. */
-struct patch_segments {
-	uint64_t base;
-	const ElfW(Phdr) * phdr;
-	ElfW(Half) phnum;
-};
-
-static int patch_segments_cb(struct dl_phdr_info *info, size_t size, void *data)
-{
-	struct patch_segments *ps = data;
-	(void)size;
-	if (info->dlpi_addr != ps->base)
-		return 0;
-	ps->phdr = info->dlpi_phdr;
-	ps->phnum = info->dlpi_phnum;
-	return 1;
-}
-
-/* Whether [addr, addr+len) is data of the patch that stays writable. */
-static bool patch_writable(const struct patch_segments *ps, uint64_t addr, uint64_t len)
-{
-	bool writable = false;
-	for (ElfW(Half) i = 0; i < ps->phnum; i++) {
-		const ElfW(Phdr) *ph = &ps->phdr[i];
-		uint64_t start = ps->base + ph->p_vaddr, end = start + ph->p_memsz;
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && addr >= start && addr + len <= end)
-			writable = true;
-		if (ph->p_type == PT_GNU_RELRO && addr < end && addr + len > start)
-			return false;
-	}
-	return writable;
-}
-
-/* Whether @addr is in the patch's code. */
-static bool patch_covers_code(const struct patch_segments *ps, uint64_t addr)
-{
-	for (ElfW(Half) i = 0; i < ps->phnum; i++) {
-		const ElfW(Phdr) *ph = &ps->phdr[i];
-		uint64_t start = ps->base + ph->p_vaddr;
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && addr >= start && addr < start + ph->p_memsz)
-			return true;
-	}
-	return false;
 }
 
 /* Where the original body of the replaced function at @entry continues. */
@@ -369,25 +356,21 @@ static int original_body(const struct ulp_site *s, uint64_t *ret_addr)
  * runs yet (but its constructors, which must not use references).
  */
 static int refs_resolve(struct ulp_patch *p, const struct container *c, const struct target_match *m,
-			uint64_t patch_base)
+			const struct segments *patch)
 {
-	struct patch_segments ps = { .base = patch_base };
-	dl_iterate_phdr(patch_segments_cb, &ps);
 	uint64_t *hooks = patch_hooks(p);
 	for (uint32_t i = 0; i < c->nrefs; i++) {
 		const struct container_ref *ref = &c->refs[i];
-		uint64_t dest = patch_base + ref->patch_off, value[2] = { m->base + ref->target_off, 0 };
+		uint64_t dest = patch->base + ref->patch_off, value[2] = { m->seg.base + ref->target_off, 0 };
 		if (container_ref_is_hook(ref->kind)) {
-			Dl_info info;
-			if (!dladdr(ptr_of(dest), &info) || info.dli_fbase != ptr_of(patch_base) ||
-			    !patch_covers_code(&ps, dest))
+			if (!segments_cover(patch, dest, 1, PF_X))
 				return runtime_fail(-ULP_E_SYMBOL, "hook '%s' is not code of the patch object",
 						    ref->patch_sym);
 			hooks[ref->kind - CONTAINER_REF_PRE_PATCH] = dest;
 			continue;
 		}
 		size_t len = ref->kind == CONTAINER_REF_TLS ? 16 : 8;
-		if (!patch_writable(&ps, dest, len))
+		if (!segments_cover(patch, dest, len, PF_W))
 			return runtime_fail(-ULP_E_SYMBOL, "reference '%s' does not name writable data of the patch",
 					    ref->patch_sym);
 		if (ref->kind == CONTAINER_REF_TLS) {
@@ -397,7 +380,7 @@ static int refs_resolve(struct ulp_patch *p, const struct container *c, const st
 			value[0] = m->tls_modid;
 			value[1] = ref->target_off;
 		} else if (ref->kind == CONTAINER_REF_ORIGINAL) {
-			struct ulp_site *s = patch_site_find(p, m->base + ref->target_off);
+			struct ulp_site *s = patch_site_find(p, m->seg.base + ref->target_off);
 			if (!s || original_body(s, &value[0]) < 0)
 				return runtime_fail(-ULP_E_NOT_PATCHABLE, "cannot find the original body of '%s'",
 						    ref->target_sym);
@@ -445,9 +428,10 @@ int patch_load(const char *path, const uint8_t id[ULP_ID_LEN], struct ulp_patch 
 		r = runtime_fail(-ENOMEM, "out of memory loading '%s'", path);
 		goto out;
 	}
-	r = sites_resolve(p, &c, &m, patch_base);
+	struct segments patch = segments_at(patch_base);
+	r = sites_resolve(p, &c, &m, &patch);
 	if (r == 0)
-		r = refs_resolve(p, &c, &m, patch_base);
+		r = refs_resolve(p, &c, &m, &patch);
 	if (r < 0)
 		goto out;
 

@@ -58,13 +58,15 @@ static uint64_t hook_of(const struct ulp_patch *p, uint32_t kind)
 	return p ? patch_hooks(p)[kind - CONTAINER_REF_PRE_PATCH] : 0;
 }
 
-static void hook_run(const struct ulp_patch *p, uint32_t kind, const char *name)
+/* Run @p's void hook of @kind if it has one; return whether it did. */
+static bool hook_run(const struct ulp_patch *p, uint32_t kind, const char *name)
 {
 	uint64_t fn = hook_of(p, kind);
 	if (!fn)
-		return;
+		return false;
 	msg_log("running the %s hook of '%s'", name, (const char *)ptr_of(p->path));
 	((hook_void_fn)ptr_of(fn))();
+	return true;
 }
 
 /*
@@ -77,29 +79,32 @@ static int hooks_before(struct ulp_patch *in, const struct patch_set *out)
 	/* A patch applied again by --revert-all stays in service: no hooks. */
 	if (in && in->state == ULP_PATCH_APPLIED)
 		in = NULL;
+	/* Remember the operation first: once a hook ran, its post hook must. */
+	if (out->n) {
+		pending.out.p = malloc(out->n * sizeof(*pending.out.p));
+		if (!pending.out.p) {
+			txn_discard();
+			return runtime_fail(-ENOMEM, "out of memory preparing a patch");
+		}
+		memcpy(pending.out.p, out->p, out->n * sizeof(*out->p));
+		pending.out.n = out->n;
+	}
+	pending.in = in;
 	uint64_t pre = hook_of(in, CONTAINER_REF_PRE_PATCH);
 	if (pre) {
 		msg_log("running the pre_patch hook of '%s'", (const char *)ptr_of(in->path));
 		int rc = ((hook_int_fn)ptr_of(pre))();
 		if (rc != 0) {
+			pending_clear();
 			txn_discard();
 			return runtime_fail(-ULP_E_HOOK, "the pre_patch hook of '%s' refused it (it returned %d)",
 					    (const char *)ptr_of(in->path), rc);
 		}
 	}
-	uint32_t post = 0;
+	uint32_t post = hook_of(in, CONTAINER_REF_POST_PATCH) || hook_of(in, CONTAINER_REF_POST_UNPATCH);
 	for (uint32_t i = 0; i < out->n; i++) {
 		hook_run(out->p[i], CONTAINER_REF_PRE_UNPATCH, "pre_unpatch");
 		post += hook_of(out->p[i], CONTAINER_REF_POST_UNPATCH) || hook_of(out->p[i], CONTAINER_REF_POST_PATCH);
-	}
-	post += hook_of(in, CONTAINER_REF_POST_PATCH) || hook_of(in, CONTAINER_REF_POST_UNPATCH);
-	pending.in = in;
-	if (out->n) {
-		pending.out.p = malloc(out->n * sizeof(*pending.out.p));
-		if (pending.out.p) {
-			memcpy(pending.out.p, out->p, out->n * sizeof(*out->p));
-			pending.out.n = out->n;
-		}
 	}
 	struct ulp_txn *t = ptr_of(ulp_runtime.txn);
 	t->post_hooks = post;
@@ -128,12 +133,9 @@ static int finish(void)
 	struct ulp_patch *in = pending.in;
 	uint32_t in_kind = switched ? CONTAINER_REF_POST_PATCH : CONTAINER_REF_POST_UNPATCH;
 	uint32_t out_kind = switched ? CONTAINER_REF_POST_UNPATCH : CONTAINER_REF_POST_PATCH;
-	for (uint32_t i = 0; i < pending.out.n; i++) {
-		n += hook_of(pending.out.p[i], out_kind) != 0;
-		hook_run(pending.out.p[i], out_kind, switched ? "post_unpatch" : "post_patch");
-	}
-	n += hook_of(in, in_kind) != 0;
-	hook_run(in, in_kind, switched ? "post_patch" : "post_unpatch");
+	for (uint32_t i = 0; i < pending.out.n; i++)
+		n += hook_run(pending.out.p[i], out_kind, switched ? "post_unpatch" : "post_patch");
+	n += hook_run(in, in_kind, switched ? "post_patch" : "post_unpatch");
 	pending_clear();
 	txn_discard();
 	return n;

@@ -50,16 +50,26 @@ static bool has_space(const char *s)
 	return false;
 }
 
+/* Append the @size bytes at @elem to the array *@arr of *@n elements. */
+static int array_push(void *arr, size_t *n, size_t size, const void *elem)
+{
+	void **a = arr;
+	char *grown = realloc(*a, (*n + 1) * size);
+	if (!grown)
+		return -ENOMEM;
+	memcpy(grown + *n * size, elem, size);
+	*a = grown;
+	++*n;
+	return 0;
+}
+
 static int line_comment(struct parser *p, char *text)
 {
 	char *c = strdup(trim(text + 1));
-	char **grown = c ? realloc(p->d.comments, (p->d.ncomments + 1) * sizeof(*grown)) : NULL;
-	if (!grown) {
+	if (!c || array_push(&p->d.comments, &p->d.ncomments, sizeof(c), &c) < 0) {
 		free(c);
 		return -ENOMEM;
 	}
-	p->d.comments = grown;
-	p->d.comments[p->d.ncomments++] = c;
 	return 0;
 }
 
@@ -140,16 +150,11 @@ static int line_reference(struct parser *p, char *text)
 		.patch_off = n == 4 ? strtoull(field[3], NULL, 16) : 0,
 		.line = p->line,
 	};
-	struct dsc_ref *grown = NULL;
-	if (ref.target_sym && ref.patch_sym)
-		grown = realloc(p->d.refs, (p->d.nrefs + 1) * sizeof(*grown));
-	if (!grown) {
+	if (!ref.target_sym || !ref.patch_sym || array_push(&p->d.refs, &p->d.nrefs, sizeof(ref), &ref) < 0) {
 		free(ref.target_sym);
 		free(ref.patch_sym);
 		return -ENOMEM;
 	}
-	p->d.refs = grown;
-	p->d.refs[p->d.nrefs++] = ref;
 	return 0;
 }
 
@@ -189,16 +194,11 @@ static int line_pair(struct parser *p, char *text)
 					  old_name, p->d.pairs[i].line);
 
 	struct dsc_pair pair = { .old_name = strdup(old_name), .new_name = strdup(new_name), .line = p->line };
-	struct dsc_pair *grown = NULL;
-	if (pair.old_name && pair.new_name)
-		grown = realloc(p->d.pairs, (p->d.npairs + 1) * sizeof(*grown));
-	if (!grown) {
+	if (!pair.old_name || !pair.new_name || array_push(&p->d.pairs, &p->d.npairs, sizeof(pair), &pair) < 0) {
 		free(pair.old_name);
 		free(pair.new_name);
 		return -ENOMEM;
 	}
-	p->d.pairs = grown;
-	p->d.pairs[p->d.npairs++] = pair;
 	return 0;
 }
 

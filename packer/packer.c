@@ -192,11 +192,9 @@ static int pair_resolve_old(struct pack *p, const struct dsc_pair *pair, struct 
 	const struct tsym *fn = NULL;
 	struct arch_site site;
 	char cands[768];
-	unsigned any = TSYM_TYPE(STT_FUNC) | TSYM_TYPE(STT_GNU_IFUNC) | TSYM_TYPE(STT_OBJECT) | TSYM_TYPE(STT_TLS) |
-		       TSYM_TYPE(STT_COMMON);
-	int r = target_syms_find(&p->tsyms, name, TSYM_TYPE(STT_FUNC), &fn, cands, sizeof(cands));
-	if (r == -ULP_E_SYMBOL)
-		r = target_syms_find(&p->tsyms, name, any, &fn, cands, sizeof(cands));
+	int r = target_syms_find(&p->tsyms, name, TSYM_TYPE(STT_FUNC), NULL, &fn, cands, sizeof(cands));
+	if (r == -ULP_E_SYMBOL) /* to say what it is instead */
+		r = target_syms_find(&p->tsyms, name, TSYM_ANY, NULL, &fn, cands, sizeof(cands));
 	if (r == -ULP_E_SYMBOL)
 		return diag_set(p->err, r, "%s:%u: target '%s' has no function '%s'; check the name%s", file,
 				pair->line, tgt, name, statics_hint(p));
@@ -216,9 +214,9 @@ static int pair_resolve_old(struct pack *p, const struct dsc_pair *pair, struct 
 				"give it one ('.size' in assembly)",
 				file, pair->line, name, tgt);
 	r = target_syms_entry(&p->tsyms, fn, &site);
-	if (r < -1)
+	if (r < 0 && r != -ENODATA)
 		return diag_set(p->err, r, "cannot read target '%s': %s", tgt, strerror(-r));
-	if (r == -1)
+	if (r == -ENODATA)
 		return diag_set(p->err, -ULP_E_NOT_PATCHABLE,
 				"%s:%u: '%s' does not say whether function '%s' has a patchable entry; "
 				"write it again with this version's 'ulp extract'",
@@ -237,20 +235,21 @@ static int pair_resolve_old(struct pack *p, const struct dsc_pair *pair, struct 
 /* Find the replacement function in the patch object. */
 static int pair_resolve_new(struct pack *p, const struct dsc_pair *pair, struct container_func *cf)
 {
-	struct elf_func fn = { 0 };
-	int r = elf_file_find_func(&p->patch, pair->new_name, &fn);
+	const struct tsym *fn = NULL;
+	char cands[512];
+	int r = target_syms_find(&p->psyms, pair->new_name, TSYM_TYPE(STT_FUNC), NULL, &fn, cands, sizeof(cands));
 	if (r == -ENOTUNIQ)
 		return diag_set(p->err, -ULP_E_SYMBOL,
-				"%s:%u: patch object '%s' has several functions named '%s'; rename one of them",
-				p->d.file, pair->line, p->patch_path, pair->new_name);
-	if (r < 0 || fn.type != STT_FUNC)
+				"%s:%u: patch object '%s' has several functions named '%s': %s; rename one of them",
+				p->d.file, pair->line, p->patch_path, pair->new_name, cands);
+	if (r < 0)
 		return diag_set(p->err, -ULP_E_SYMBOL,
 				"%s:%u: patch object '%s' has no function '%s'; define it in the patch "
 				"(and do not strip the patch)",
 				p->d.file, pair->line, p->patch_path, pair->new_name);
 	cf->new_name = pair->new_name;
-	cf->new_off = fn.value;
-	cf->new_size = fn.size;
+	cf->new_off = fn->value;
+	cf->new_size = fn->size;
 	return 0;
 }
 
@@ -296,7 +295,7 @@ static int ref_patch_var(struct pack *p, const struct dsc_ref *ref, struct conta
 	const struct tsym *v = NULL;
 	char cands[512];
 	unsigned data = TSYM_TYPE(STT_OBJECT) | TSYM_TYPE(STT_COMMON);
-	int r = target_syms_find(&p->psyms, name, data, &v, cands, sizeof(cands));
+	int r = target_syms_find(&p->psyms, name, data, NULL, &v, cands, sizeof(cands));
 	if (r == -ENOTUNIQ)
 		return diag_set(p->err, -ULP_E_SYMBOL,
 				"%s:%u: patch object '%s' has several variables named '%s': %s; "
@@ -329,60 +328,57 @@ static int ref_patch_var(struct pack *p, const struct dsc_ref *ref, struct conta
 	return 0;
 }
 
-/* The target side of a reference: by name, or by the offset given. */
-static int ref_target(struct pack *p, const struct dsc_ref *ref, struct container_ref *cr)
+/* Why no symbol named @ref's target is of its kind at its offset: the
+ * message, or 0 when the name is not known at all (a stripped target). */
+static int ref_target_missing(struct pack *p, const struct dsc_ref *ref, unsigned types, char *cands, size_t cap)
 {
 	const char *file = p->d.file, *name = ref->target_sym, *tgt = p->target_path;
-	unsigned types = ref->tls ? TSYM_TYPE(STT_TLS)
-				  : TSYM_TYPE(STT_FUNC) | TSYM_TYPE(STT_OBJECT) | TSYM_TYPE(STT_COMMON) |
-					    TSYM_TYPE(STT_GNU_IFUNC);
+	const struct tsym *o = NULL;
+	int r = target_syms_find(&p->tsyms, name, types, NULL, &o, cands, cap);
+	if (r == 0) /* only the offset given differs */
+		return diag_set(p->err, -ULP_E_SYMBOL,
+				"%s:%u: '%s' is at offset 0x%llx in target '%s', not 0x%llx as the line says; "
+				"fix the offset or drop both offsets",
+				file, ref->line, name, (unsigned long long)o->value, tgt,
+				(unsigned long long)ref->target_off);
+	if (r == -ENOTUNIQ)
+		return diag_set(p->err, -ULP_E_SYMBOL,
+				"%s:%u: none of the symbols named '%s' in target '%s' is at offset 0x%llx: %s", file,
+				ref->line, name, tgt, (unsigned long long)ref->target_off, cands);
+	if (target_syms_find(&p->tsyms, name, TSYM_ANY, NULL, &o, cands, cap) != -ULP_E_SYMBOL)
+		return diag_set(p->err, -ULP_E_SYMBOL, "%s:%u: '%s' in target '%s' is %s; write '%s%s:%s'", file,
+				ref->line, name, tgt, ref->tls ? "not thread-local" : "a thread-local variable",
+				ref->tls ? "#" : "#%", name, ref->patch_sym);
+	if (!ref->has_offsets)
+		return diag_set(p->err, -ULP_E_SYMBOL, "%s:%u: target '%s' has no symbol '%s'; check the name%s", file,
+				ref->line, tgt, name, statics_hint(p));
+	return 0;
+}
+
+/* The target side of a reference: by name, the offset given (if any)
+ * checked against it or picking one of several. */
+static int ref_target(struct pack *p, const struct dsc_ref *ref, struct container_ref *cr)
+{
+	const char *name = ref->target_sym, *tgt = p->target_path;
+	unsigned types = ref->tls ? TSYM_TYPE(STT_TLS) : TSYM_ANY & ~TSYM_TYPE(STT_TLS);
 	const struct tsym *s = NULL;
 	char cands[768];
-	int r = target_syms_find(&p->tsyms, name, types, &s, cands, sizeof(cands));
-	if (r == -ENOTUNIQ && ref->has_offsets) {
-		/* The offset picks one of the candidates: it must be one. */
-		s = NULL;
-		for (size_t i = 0; i < p->tsyms.n; i++) {
-			const struct tsym *c = &p->tsyms.s[i];
-			if ((types & TSYM_TYPE(c->type)) && strcmp(c->name, name) == 0 && c->value == ref->target_off)
-				s = c;
-		}
-		if (!s)
-			return diag_set(p->err, -ULP_E_SYMBOL,
-					"%s:%u: none of the symbols named '%s' in target '%s' is at offset 0x%llx: %s",
-					file, ref->line, name, tgt, (unsigned long long)ref->target_off, cands);
-		r = 0;
-	}
+	int r = target_syms_find(&p->tsyms, name, types, ref->has_offsets ? &ref->target_off : NULL, &s, cands,
+				 sizeof(cands));
+	if (r == -ULP_E_SYMBOL && (r = ref_target_missing(p, ref, types, cands, sizeof(cands))) < 0)
+		return r;
 	if (r == -ENOTUNIQ)
 		return diag_set(p->err, -ULP_E_SYMBOL,
 				"%s:%u: target '%s' has several symbols named '%s': %s; "
 				"write the name that picks one, or give its offset",
-				file, ref->line, tgt, name, cands);
-	if (r == -ULP_E_SYMBOL && !ref->has_offsets) {
-		const struct tsym *other = NULL;
-		unsigned all = TSYM_TYPE(STT_FUNC) | TSYM_TYPE(STT_OBJECT) | TSYM_TYPE(STT_TLS) |
-			       TSYM_TYPE(STT_COMMON) | TSYM_TYPE(STT_GNU_IFUNC);
-		if (target_syms_find(&p->tsyms, name, all, &other, cands, sizeof(cands)) != -ULP_E_SYMBOL)
-			return diag_set(p->err, -ULP_E_SYMBOL, "%s:%u: '%s' in target '%s' is %s; write '%s%s:%s'",
-					file, ref->line, name, tgt,
-					ref->tls ? "not thread-local" : "a thread-local variable",
-					ref->tls ? "#" : "#%", name, ref->patch_sym);
-		return diag_set(p->err, r, "%s:%u: target '%s' has no symbol '%s'; check the name%s", file, ref->line,
-				tgt, name, statics_hint(p));
-	}
-	if (r == 0 && ref->has_offsets && s->value != ref->target_off)
-		return diag_set(p->err, -ULP_E_SYMBOL,
-				"%s:%u: '%s' is at offset 0x%llx in target '%s', not 0x%llx as the line says; "
-				"fix the offset or drop both offsets",
-				file, ref->line, name, (unsigned long long)s->value, tgt,
-				(unsigned long long)ref->target_off);
-	if (r == 0 && s->type == STT_GNU_IFUNC)
+				p->d.file, ref->line, tgt, name, cands);
+	if (s && s->type == STT_GNU_IFUNC)
 		return diag_set(p->err, -ULP_E_SYMBOL,
 				"%s:%u: '%s' in target '%s' is an ifunc resolver, not the function it selects; "
 				"refer to the implementation instead",
-				file, ref->line, name, tgt);
+				p->d.file, ref->line, name, tgt);
 	cr->target_sym = name;
-	cr->target_off = r == 0 ? s->value : ref->target_off;
+	cr->target_off = s ? s->value : ref->target_off;
 	cr->kind = ref->tls ? CONTAINER_REF_TLS : CONTAINER_REF_ADDR;
 	/* A function this patch replaces: its trampoline leads back into
 	 * the patch, so the reference is to the original body. */
@@ -412,8 +408,7 @@ static int pack_hooks(struct pack *p)
 	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
 		const struct tsym *fn = NULL;
 		char cands[256];
-		int r = target_syms_find(&p->psyms, hooks[i].symbol, TSYM_TYPE(STT_FUNC) | TSYM_TYPE(STT_OBJECT), &fn,
-					 cands, sizeof(cands));
+		int r = target_syms_find(&p->psyms, hooks[i].symbol, TSYM_ANY, NULL, &fn, cands, sizeof(cands));
 		if (r == -ULP_E_SYMBOL)
 			continue;
 		if (r < 0 || fn->type != STT_FUNC)
@@ -432,15 +427,6 @@ static int pack_hooks(struct pack *p)
 		};
 	}
 	return 0;
-}
-
-/* Whether @name is replaced by this description too. */
-static bool pack_replaces(const struct pack *p, const char *name)
-{
-	for (size_t i = 0; i < p->d.npairs; i++)
-		if (strcmp(p->d.pairs[i].old_name, name) == 0)
-			return true;
-	return false;
 }
 
 /* Whether the author acknowledged the copy of @fn in @name with --allow-inlined. */
@@ -475,7 +461,7 @@ static void clones_collect(struct pack *p, const char *name, char *list, size_t 
 		bool clone = false;
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 			clone |= strncmp(s->name + len + 1, kinds[k], strlen(kinds[k])) == 0;
-		if (!clone || pack_replaces(p, s->name) || pack_allowed(p, name, s->name))
+		if (!clone || pack_replaced_at(p, s->value) || pack_allowed(p, name, s->name))
 			continue;
 		list_add(list, cap, s->name, " (a compiler clone)");
 		++*ret_n;
@@ -521,15 +507,17 @@ static int pack_check_copies(struct pack *p)
 		size_t n = 0;
 		for (size_t k = 0; k < nuses; k++) {
 			const struct inline_use *u = &uses[k];
+			/* The caller by its address: a pair may name it any way
+			 * (NAME@VER, NAME[file.c]); a clone by its symbol name. */
 			const struct tsym *at = u->caller_addr ? target_syms_at(&p->tsyms, u->caller_addr) : NULL;
 			const char *caller = at ? at->name : u->caller;
-			if (u->function != names[i] || pack_replaces(p, caller) || pack_allowed(p, names[i], caller))
+			if (u->function != names[i] || (u->caller_addr && pack_replaced_at(p, u->caller_addr)) ||
+			    pack_allowed(p, names[i], caller))
 				continue;
 			char where[300] = " (inlined)";
 			if (u->file)
 				snprintf(where, sizeof(where), " (inlined at %s:%u)", u->file, u->line);
-			if (!strstr(list, caller) || !strstr(list, where))
-				list_add(list, sizeof(list), caller, where);
+			list_add(list, sizeof(list), caller, where);
 			n++;
 		}
 		clones_collect(p, names[i], list, sizeof(list), &n);

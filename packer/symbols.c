@@ -65,68 +65,59 @@ static Elf_Scn *section_by_type(Elf *elf, GElf_Word type, GElf_Shdr *ret_shdr)
 	return NULL;
 }
 
-/* @sym names @name: exactly, or as its default version "name@@VERSION". */
-static bool name_matches(const char *sym, const char *name)
+/* The names 'ulp extract' writes for symbol types and bindings. */
+struct code_name {
+	unsigned char value;
+	const char *name;
+};
+
+static const struct code_name type_names[] = {
+	{ STT_FUNC, "func" }, { STT_GNU_IFUNC, "ifunc" }, { STT_OBJECT, "object" },
+	{ STT_TLS, "tls" },   { STT_COMMON, "common" },	  { 0, NULL },
+};
+
+static const struct code_name bind_names[] = {
+	{ STB_LOCAL, "local" },
+	{ STB_GLOBAL, "global" },
+	{ STB_WEAK, "weak" },
+	{ STB_GNU_UNIQUE, "unique" },
+	{ 0, NULL },
+};
+
+static const char *name_of(const struct code_name *t, unsigned char value)
 {
-	size_t n = strlen(name);
-	return strncmp(sym, name, n) == 0 && (sym[n] == '\0' || strncmp(sym + n, "@@", 2) == 0);
+	for (; t->name; t++)
+		if (t->value == value)
+			return t->name;
+	return NULL;
 }
 
-/* Merge definition @sym into *@found; aliases at one address are one. */
-static int func_merge(const GElf_Sym *sym, struct elf_func *found, bool *have)
+static int value_of(const struct code_name *t, const char *name)
 {
-	if (*have && found->value != sym->st_value)
-		return -ENOTUNIQ;
-	if (!*have || sym->st_size > found->size) {
-		found->value = sym->st_value;
-		found->size = sym->st_size;
-		found->type = GELF_ST_TYPE(sym->st_info);
-	}
-	*have = true;
-	return 0;
+	for (; name && t->name; t++)
+		if (strcmp(t->name, name) == 0)
+			return t->value;
+	return -1;
 }
 
-/* Search the symbol table @scn; @versym (may be NULL) is .gnu.version. */
-static int symtab_search(Elf *elf, Elf_Scn *scn, Elf_Data *versym, const char *name, struct elf_func *ret_func)
+const char *elf_symbol_type_name(unsigned char type)
 {
-	GElf_Shdr shdr;
-	Elf_Data *data = elf_getdata(scn, NULL);
-	if (!gelf_getshdr(scn, &shdr) || !data || shdr.sh_entsize == 0)
-		return -ULP_E_SYMBOL;
-	size_t n = shdr.sh_size / shdr.sh_entsize;
-	bool have = false;
-	for (size_t i = 1; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Versym vs;
-		if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
-			continue;
-		const char *s = elf_strptr(elf, shdr.sh_link, sym.st_name);
-		if (!s || !name_matches(s, name))
-			continue;
-		if (versym && gelf_getversym(versym, (int)i, &vs) && (vs & VERSYM_HIDDEN))
-			continue;
-		int r = func_merge(&sym, ret_func, &have);
-		if (r < 0)
-			return r;
-	}
-	return have ? 0 : -ULP_E_SYMBOL;
+	return name_of(type_names, type);
 }
 
-int elf_file_find_func(struct elf_file *f, const char *name, struct elf_func *ret_func)
+const char *elf_symbol_bind_name(unsigned char bind)
 {
-	GElf_Shdr shdr;
-	struct elf_func func = { 0 };
-	Elf_Scn *scn = section_by_type(f->elf, SHT_SYMTAB, &shdr);
-	int r = scn ? symtab_search(f->elf, scn, NULL, name, &func) : -ULP_E_SYMBOL;
-	if (r == -ULP_E_SYMBOL) {
-		scn = section_by_type(f->elf, SHT_DYNSYM, &shdr);
-		Elf_Scn *vscn = section_by_type(f->elf, SHT_GNU_versym, &shdr);
-		Elf_Data *versym = vscn ? elf_getdata(vscn, NULL) : NULL;
-		r = scn ? symtab_search(f->elf, scn, versym, name, &func) : -ULP_E_SYMBOL;
-	}
-	if (r == 0)
-		*ret_func = func;
-	return r;
+	return name_of(bind_names, bind);
+}
+
+int elf_symbol_type_of(const char *name)
+{
+	return value_of(type_names, name);
+}
+
+int elf_symbol_bind_of(const char *name)
+{
+	return value_of(bind_names, name);
 }
 
 /* The name of every version .gnu.version_d defines, by index. */
@@ -161,9 +152,8 @@ static char **verdef_names(Elf *elf, size_t *ret_n)
 
 static bool symbol_kept(const GElf_Sym *sym)
 {
-	unsigned char t = GELF_ST_TYPE(sym->st_info);
-	return sym->st_shndx != SHN_UNDEF &&
-	       (t == STT_FUNC || t == STT_OBJECT || t == STT_TLS || t == STT_GNU_IFUNC || t == STT_COMMON);
+	return sym->st_shndx != SHN_UNDEF && elf_symbol_type_name(GELF_ST_TYPE(sym->st_info)) &&
+	       elf_symbol_bind_name(GELF_ST_BIND(sym->st_info));
 }
 
 /* Every kept symbol of the table @scn; @dynamic: .dynsym, with versions. */

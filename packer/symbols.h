@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * symbols.h - what the packer and the inspection commands need to know
- * about an ELF object on disk: its functions (from .symtab, so static ones
- * too, else .dynsym), whether their entries are patchable, its build-id
- * and the name the dynamic loader knows it by.
+ * about an ELF object on disk: its symbols (.symtab, so static ones too,
+ * and .dynsym with versions), whether functions' entries are patchable,
+ * its build-id, its separate debug file and the name the dynamic loader
+ * knows it by.  Looking a name up is targetsyms.h's job.
  */
 #ifndef ULP_PACKER_SYMBOLS_H
 #define ULP_PACKER_SYMBOLS_H
@@ -35,23 +36,6 @@ int elf_file_open(const char *path, struct elf_file *ret_f);
 int elf_file_from_fd(int fd, struct elf_file *ret_f);
 void elf_file_release(struct elf_file *f);
 
-/** struct elf_func - a defined symbol: value (offset from the load base
- * of a shared object), size and ELF type (STT_FUNC, STT_GNU_IFUNC...). */
-struct elf_func {
-	uint64_t value;
-	uint64_t size;
-	unsigned char type;
-};
-
-/**
- * elf_file_find_func() - the definition of @name, searched in .symtab
- * (where static functions are), else in .dynsym (default versions only).
- * Return: 0; -ULP_E_SYMBOL when nothing defines @name; -ENOTUNIQ when
- * several symbols at different addresses do (static functions of the
- * same name in different files).
- */
-int elf_file_find_func(struct elf_file *f, const char *name, struct elf_func *ret_func);
-
 /* A defined function, variable or thread-local variable, as a table has it. */
 struct elf_symbol {
 	const char *name;
@@ -73,6 +57,16 @@ typedef int (*elf_symbol_fn)(const struct elf_symbol *s, void *data);
  * versions.  Stops at the first nonzero return of @fn and returns it.
  */
 int elf_file_symbols_foreach(struct elf_file *f, elf_symbol_fn fn, void *data);
+
+/*
+ * The names 'ulp extract' gives symbol types ("func", "ifunc", "object",
+ * "tls", "common") and bindings ("local", "global", "weak", "unique"), and
+ * back: NULL / -1 for one it does not know.
+ */
+const char *elf_symbol_type_name(unsigned char type);
+const char *elf_symbol_bind_name(unsigned char bind);
+int elf_symbol_type_of(const char *name);
+int elf_symbol_bind_of(const char *name);
 
 /** elf_file_has_symtab() - whether the object has its full symbol table. */
 bool elf_file_has_symtab(struct elf_file *f);

@@ -186,34 +186,6 @@ static bool json_u64(json_object *o, const char *key, uint64_t *ret)
 	return n >= 0;
 }
 
-static int type_of(const char *s)
-{
-	static const struct {
-		const char *name;
-		unsigned char type;
-	} types[] = {
-		{ "func", STT_FUNC }, { "ifunc", STT_GNU_IFUNC }, { "object", STT_OBJECT },
-		{ "tls", STT_TLS },   { "common", STT_COMMON },
-	};
-	for (size_t i = 0; s && i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(s, types[i].name) == 0)
-			return types[i].type;
-	return -1;
-}
-
-static int bind_of(const char *s)
-{
-	if (!s)
-		return -1;
-	if (strcmp(s, "local") == 0)
-		return STB_LOCAL;
-	if (strcmp(s, "weak") == 0)
-		return STB_WEAK;
-	if (strcmp(s, "unique") == 0)
-		return STB_GNU_UNIQUE;
-	return strcmp(s, "global") == 0 ? STB_GLOBAL : -1;
-}
-
 static int nibble(char c)
 {
 	const char *digits = "0123456789abcdef", *p = c ? strchr(digits, c | 0x20) : NULL;
@@ -240,7 +212,7 @@ static int json_symbol_add(struct target_syms *t, json_object *o, size_t i, cons
 {
 	uint64_t value = 0, size = 0;
 	const char *name = json_str(o, "name");
-	int type = type_of(json_str(o, "type")), bind = bind_of(json_str(o, "binding"));
+	int type = elf_symbol_type_of(json_str(o, "type")), bind = elf_symbol_bind_of(json_str(o, "binding"));
 	if (!name || !*name || type < 0 || bind < 0 || !json_u64(o, "offset", &value) || !json_u64(o, "size", &size))
 		return diag_set(err, -ULP_E_DESCRIPTION,
 				"'%s': symbol %zu lacks a valid name, offset, size, type or binding; "
@@ -389,8 +361,8 @@ static void cand_append(char *cands, size_t cap, const struct tsym *s)
 			 s->bind == STB_LOCAL ? "static" : "global", (unsigned long long)s->value);
 }
 
-int target_syms_find(const struct target_syms *t, const char *spec, unsigned types, const struct tsym **ret_sym,
-		     char *cands, size_t cap)
+int target_syms_find(const struct target_syms *t, const char *spec, unsigned types, const uint64_t *at,
+		     const struct tsym **ret_sym, char *cands, size_t cap)
 {
 	struct spec sp;
 	const struct tsym *found = NULL;
@@ -401,7 +373,7 @@ int target_syms_find(const struct target_syms *t, const char *spec, unsigned typ
 		return -ULP_E_SYMBOL;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct tsym *s = &t->s[i];
-		if (!(types & TSYM_TYPE(s->type)) || !spec_matches(&sp, s))
+		if (!(types & TSYM_TYPE(s->type)) || !spec_matches(&sp, s) || (at && s->value != *at))
 			continue;
 		/* Aliases at one address (a static and its export) are one. */
 		if (found && found->value == s->value)
@@ -426,12 +398,12 @@ int target_syms_find(const struct target_syms *t, const char *spec, unsigned typ
 int target_syms_entry(const struct target_syms *t, const struct tsym *s, struct arch_site *ret_site)
 {
 	*ret_site = (struct arch_site){ .state = ARCH_ENTRY_NOT_PATCHABLE };
-	if (!t->code) {
-		ret_site->state = s->entry < 0 ? ARCH_ENTRY_NOT_PATCHABLE : (enum arch_entry_state)s->entry;
-		return s->entry;
-	}
-	int r = elf_file_entry(t->code, s->value, ret_site);
-	return r < 0 ? r : (int)ret_site->state;
+	if (t->code)
+		return elf_file_entry(t->code, s->value, ret_site);
+	if (s->entry < 0)
+		return -ENODATA;
+	ret_site->state = (enum arch_entry_state)s->entry;
+	return 0;
 }
 
 const struct tsym *target_syms_at(const struct target_syms *t, uint64_t value)

@@ -73,19 +73,25 @@ void target_syms_release(struct target_syms *t);
 /* STT_* types a lookup accepts, as a bit mask. */
 #define TSYM_TYPE(t) (1u << (t))
 
+/* Every type a name of the description may be looked up among. */
+#define TSYM_ANY                                                                                       \
+	(TSYM_TYPE(STT_FUNC) | TSYM_TYPE(STT_GNU_IFUNC) | TSYM_TYPE(STT_OBJECT) | TSYM_TYPE(STT_TLS) | \
+	 TSYM_TYPE(STT_COMMON))
+
 /**
  * target_syms_find() - the symbol @spec names among those whose type is in
- * @types.  On -ENOTUNIQ, @cands (of @cap bytes) lists the candidates as
- * names that pick each one ("helper[a.c] at 0x1130, helper[b.c] at 0x1150").
+ * @types and, if @at is not NULL, whose value is *@at.  On -ENOTUNIQ,
+ * @cands (of @cap bytes) lists the candidates as names that pick each one
+ * ("helper[a.c] at 0x1130, helper[b.c] at 0x1150").
  * Return: 0; -ULP_E_SYMBOL when none matches; -ENOTUNIQ.
  */
-int target_syms_find(const struct target_syms *t, const char *spec, unsigned types, const struct tsym **ret_sym,
-		     char *cands, size_t cap);
+int target_syms_find(const struct target_syms *t, const char *spec, unsigned types, const uint64_t *at,
+		     const struct tsym **ret_sym, char *cands, size_t cap);
 
 /**
  * target_syms_entry() - what the entry of function @s holds: read from
- * the object, or as the JSON says.  Return: enum arch_entry_state, or -1
- * when a JSON file does not say.
+ * the object, or as the JSON says.  Return: 0, -errno, or -ENODATA when a
+ * JSON file does not say.
  */
 int target_syms_entry(const struct target_syms *t, const struct tsym *s, struct arch_site *ret_site);
 

@@ -27,36 +27,6 @@
 
 #define BUILDID_MAX 64
 
-static const char *type_name(unsigned char t)
-{
-	switch (t) {
-	case STT_FUNC:
-		return "func";
-	case STT_GNU_IFUNC:
-		return "ifunc";
-	case STT_OBJECT:
-		return "object";
-	case STT_TLS:
-		return "tls";
-	default:
-		return "common";
-	}
-}
-
-static const char *bind_name(unsigned char b)
-{
-	switch (b) {
-	case STB_LOCAL:
-		return "local";
-	case STB_WEAK:
-		return "weak";
-	case STB_GNU_UNIQUE:
-		return "unique";
-	default:
-		return "global";
-	}
-}
-
 struct collect {
 	json_object *list;
 	struct elf_file *code; /* the object: its functions' entries */
@@ -72,8 +42,8 @@ static int symbol_add(const struct elf_symbol *s, void *data)
 	json_object_object_add(o, "name", json_object_new_string(s->name));
 	json_object_object_add(o, "offset", json_object_new_int64((int64_t)s->value));
 	json_object_object_add(o, "size", json_object_new_int64((int64_t)s->size));
-	json_object_object_add(o, "type", json_object_new_string(type_name(s->type)));
-	json_object_object_add(o, "binding", json_object_new_string(bind_name(s->bind)));
+	json_object_object_add(o, "type", json_object_new_string(elf_symbol_type_name(s->type)));
+	json_object_object_add(o, "binding", json_object_new_string(elf_symbol_bind_name(s->bind)));
 	json_object_object_add(o, "table", json_object_new_string(s->dynamic ? "dynsym" : "symtab"));
 	struct arch_site site;
 	if (s->type == STT_FUNC && elf_file_entry(c->code, s->value, &site) == 0)
