@@ -106,6 +106,15 @@ struct arch_regs;
 
 /** arch_regs_save() - read every register of the ptrace-stopped @tid. */
 int arch_regs_save(pid_t tid, struct arch_regs *ret_regs);
+/** arch_regs_save_gp() - only the general registers (no extended state). */
+int arch_regs_save_gp(pid_t tid, struct arch_regs *ret_regs);
+/**
+ * arch_regs_resume_form() - turn saved registers into what the thread
+ * would resume with if no signal handler ran: a system call it was
+ * interrupted in set to be entered again.  Written back at any kind of
+ * stop, these registers resume it the same way.
+ */
+void arch_regs_resume_form(struct arch_regs *regs);
 /** arch_regs_restore() - write back what arch_regs_save() read. */
 int arch_regs_restore(pid_t tid, const struct arch_regs *regs);
 void arch_regs_release(struct arch_regs *regs);
@@ -115,6 +124,19 @@ uint64_t arch_regs_ip(const struct arch_regs *regs);
 int arch_thread_ip(pid_t tid, uint64_t *ret_ip);
 
 /**
+ * arch_call_frame() - the signal frame through which the entry stub gives
+ * the thread back (rt_sigreturn on x86_64), with or without a controller:
+ * @saved's registers, with a system call it was interrupted in set to run
+ * again, its FP/vector state and @sigmask, laid out to end at @top.
+ * Return: 0 with a malloc'ed image of *@ret_len bytes to write at
+ * @top - *@ret_len, and in *@ret_frame the address arch_call_setup()
+ * passes to the stub.  -EINVAL if @saved's extended state is not one the
+ * kernel described.
+ */
+int arch_call_frame(const struct arch_regs *saved, uint64_t sigmask, uint64_t top, uint8_t **ret_image, size_t *ret_len,
+		    uint64_t *ret_frame);
+
+/**
  * arch_call_setup() - registers that make a stopped thread call a function.
  * @saved:   the thread's own registers (left untouched).
  * @call:    receives the register set to install; starts as a copy of @saved.
@@ -122,28 +144,44 @@ int arch_thread_ip(pid_t tid, uint64_t *ret_ip);
  * @fn:      the function the stub calls.
  * @args:    up to ARCH_CALL_MAX_ARGS integer/pointer arguments.
  * @sp:      stack pointer to use; callers reserve their scratch data above it.
+ * @frame:   what arch_call_frame() returned in *ret_frame.
  *
- * The stub aligns the stack, calls @fn and traps; arch_call_trap_ip() is
- * where that trap reports.  Any system call the thread was interrupted in
- * is not restarted while the call runs (it is restarted when the saved
- * registers go back).
+ * The stub aligns the stack, calls @fn and returns through the frame;
+ * arch_call_done() recognises the system call that does it.  Any system
+ * call the thread was interrupted in is not restarted while the call runs.
  */
 #define ARCH_CALL_MAX_ARGS 4
 int arch_call_setup(const struct arch_regs *saved, struct arch_regs *call, uint64_t stub, uint64_t fn,
-		    const uint64_t *args, unsigned nargs, uint64_t sp);
+		    const uint64_t *args, unsigned nargs, uint64_t sp, uint64_t frame);
+
+/**
+ * arch_call_done() - whether a thread at a syscall-entry stop with @at is
+ * at the entry stub's return through its frame; then *@ret_value is the
+ * called function's integer result.  Continued from there, the thread
+ * is itself again at the syscall-exit stop that follows.
+ */
+bool arch_call_done(uint64_t stub, const struct arch_regs *at, int64_t *ret_value);
+
+/**
+ * The return stub: a thread let run out of a replaced function returns
+ * into it.  arch_return_marker() says whether a syscall-entry stop with
+ * @at is the stub's marker; there the thread's return value and real
+ * return address are the two words at arch_return_saved_at(), and
+ * arch_return_land() moves @at to where the function returned to, as if
+ * the stub had finished.
+ */
+bool arch_return_marker(uint64_t return_stub, const struct arch_regs *at);
+uint64_t arch_return_saved_at(const struct arch_regs *at);
+void arch_return_land(struct arch_regs *at, const uint64_t saved[2]);
 
 /** arch_call_scratch_sp() - lowest safe stack address below @saved's red zone. */
 uint64_t arch_call_scratch_sp(const struct arch_regs *saved);
 
 /**
- * arch_breakpoint() - the trap instruction planted where a thread let run
- * alone must stop; returns its length (at most ARCH_BREAKPOINT_MAX).
- * arch_breakpoint_hit_ip() is the instruction pointer a thread reports
- * after executing it at @addr.
+ * arch_return_slot() - where a frame's return address is kept, given the
+ * stack pointer of the frame it returns to (as an unwinder reports it).
  */
-#define ARCH_BREAKPOINT_MAX 4
-size_t arch_breakpoint(uint8_t *insn);
-uint64_t arch_breakpoint_hit_ip(uint64_t addr);
+uint64_t arch_return_slot(uint64_t caller_sp);
 
 /**
  * arch_thread_in_syscall() - whether the stopped thread was stopped while
@@ -151,13 +189,5 @@ uint64_t arch_breakpoint_hit_ip(uint64_t addr);
  */
 bool arch_thread_in_syscall(pid_t tid);
 
-/** arch_thread_set_ip() - move a stopped thread's instruction pointer. */
-int arch_thread_set_ip(pid_t tid, uint64_t ip);
-
-/** arch_call_trap_ip() - the instruction pointer reported when the stub traps. */
-uint64_t arch_call_trap_ip(uint64_t stub);
-
-/** arch_call_result() - the called function's integer return value. */
-uint64_t arch_call_result(const struct arch_regs *after);
 
 #endif

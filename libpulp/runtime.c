@@ -23,6 +23,11 @@
 __attribute__((visibility("default"))) struct ulp_runtime ulp_runtime;
 
 extern void ulp_entry_stub(void) HIDDEN;
+extern void ulp_return_stub(void) HIDDEN;
+extern const char ulp_stubs_start[] HIDDEN, ulp_stubs_end[] HIDDEN;
+
+/* Written by the controller and by ulp_return_stub (entry.S) only. */
+HIDDEN struct ulp_return ulp_return_table[ULP_RETURN_SLOTS];
 
 int runtime_fail(int r, const char *fmt, ...)
 {
@@ -183,8 +188,11 @@ static int prepare(uint64_t op, const char *path, const uint8_t *id, const char 
 		return finish();
 	if (!ulp_runtime.enabled)
 		return runtime_fail(-ULP_E_DISABLED, "live patching is disabled in this process");
+	/* An operation whose controller never came back for its post hooks
+	 * (it was killed, say): they run now, as if it had finished. */
+	if (pending.in || pending.out.n)
+		finish();
 	txn_discard();
-	pending_clear();
 
 	struct ulp_patch *p = id ? registry_find(id) : NULL;
 	switch (op) {
@@ -215,9 +223,11 @@ static int prepare(uint64_t op, const char *path, const uint8_t *id, const char 
 static int64_t runtime_prepare(uint64_t op, const char *path, const uint8_t *id, const char *lib)
 {
 	int saved_errno = errno;
+	ulp_runtime.busy = (uint32_t)arch_syscall2(SYS_gettid, 0, 0);
 	ulp_runtime.last_msg[0] = '\0';
 	int r = prepare(op, path, id, lib);
 	ulp_runtime.last_result = r;
+	__atomic_store_n(&ulp_runtime.busy, 0, __ATOMIC_RELEASE);
 	errno = saved_errno;
 	return r;
 }
@@ -236,6 +246,10 @@ __attribute__((constructor)) static void runtime_init(void)
 	ulp_runtime.size = sizeof(ulp_runtime);
 	ulp_runtime.stub = addr_of((const void *)ulp_entry_stub);
 	ulp_runtime.fn_prepare = addr_of((const void *)runtime_prepare);
+	ulp_runtime.stubs_start = addr_of(ulp_stubs_start);
+	ulp_runtime.stubs_end = addr_of(ulp_stubs_end);
+	ulp_runtime.return_stub = addr_of((const void *)ulp_return_stub);
+	ulp_runtime.return_table = addr_of(ulp_return_table);
 	ulp_runtime.msgq = addr_of(&ulp_msgq);
 	ulp_runtime.enabled = !optout_disabled();
 	ulp_runtime.disabled_by = ulp_runtime.enabled ? 0 : ULP_DISABLED_BY_RULE;

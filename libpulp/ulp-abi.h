@@ -19,12 +19,13 @@
 
 #define ULP_RUNTIME_SYMBOL "ulp_runtime"
 #define ULP_RUNTIME_MAGIC  0x454d49544e52504cull /* "LPRNTIME" */
-#define ULP_ABI_VERSION	   2
+#define ULP_ABI_VERSION	   3
 
-#define ULP_ID_LEN    32  /* a patch id is the container's SHA-256 digest */
-#define ULP_WRITE_MAX 24  /* >= ARCH_SITE_MAX */
-#define ULP_MSG_MAX   256 /* runtime_last_msg */
-#define ULP_MSGQ_SIZE 16384
+#define ULP_ID_LEN	 32  /* a patch id is the container's SHA-256 digest */
+#define ULP_WRITE_MAX	 24  /* >= ARCH_SITE_MAX */
+#define ULP_MSG_MAX	 256 /* runtime_last_msg */
+#define ULP_MSGQ_SIZE	 16384
+#define ULP_RETURN_SLOTS 64 /* entries of ulp_runtime.return_table */
 
 /* Operations of ulp_runtime.fn_prepare. */
 enum ulp_op {
@@ -132,6 +133,25 @@ struct ulp_runtime {
 	int32_t last_result;	    /* result of the last fn_prepare */
 	uint32_t disabled_by;	    /* enum ulp_disabled_by, when !enabled */
 	char last_msg[ULP_MSG_MAX]; /* the message explaining last_result */
+	/* Version 3: surviving a controller that dies half-way. */
+	uint64_t stubs_start;  /* [stubs_start, stubs_end): the stubs; a frame */
+	uint64_t stubs_end;    /* there is never a consistent stack */
+	uint64_t return_stub;  /* ulp_return_stub: a run-out's return address */
+	uint64_t return_table; /* struct ulp_return[ULP_RETURN_SLOTS] */
+	uint32_t busy;	       /* tid of the thread inside fn_prepare, 0 if none */
+	uint32_t reserved2;
+};
+
+/*
+ * A thread let run out of a replaced function returns through
+ * return_stub; its real return address waits here.  @slot (the stack
+ * address that held the return address) is the key, 0 when the entry is
+ * free.  The controller fills an entry while every thread is stopped; the
+ * stub frees it when the thread passes.
+ */
+struct ulp_return {
+	uint64_t slot;
+	uint64_t ret;
 };
 
 #endif

@@ -38,7 +38,9 @@
 	X(ULP_E_NO_TXN, 1022, "no prepared patch transaction in the target")                                \
 	X(ULP_E_NOT_ELF, 1023, "not an ELF file")                                                           \
 	X(ULP_E_NO_THREAD, 1024, "no thread of the process can be borrowed safely now")                     \
-	X(ULP_E_HOOK, 1025, "the live patch's pre_patch hook refused it")
+	X(ULP_E_HOOK, 1025, "the live patch's pre_patch hook refused it")                                   \
+	X(ULP_E_BUSY, 1026, "a runtime call of an earlier ulp is still running in the process")             \
+	X(ULP_E_HALF_SWITCHED, 1027, "an earlier ulp was stopped half-way through a switch")
 
 enum ulp_error {
 #define ULP_ERROR_ENUM(name, value, msg) name = value,

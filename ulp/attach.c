@@ -92,7 +92,9 @@ static int threads_seize_new(struct process *p, bool and_stop, int timeout_ms)
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		if (process_thread(p, tids[i]))
 			continue;
-		if (ptrace(PTRACE_SEIZE, tids[i], NULL, NULL) < 0) {
+		/* System call stops (only a thread we run with PTRACE_SYSCALL
+		 * has them) say so in their stop signal. */
+		if (ptrace(PTRACE_SEIZE, tids[i], NULL, (void *)(long)PTRACE_O_TRACESYSGOOD) < 0) {
 			if (errno != ESRCH)
 				r = -errno;
 			continue;

@@ -7,9 +7,16 @@
  *   higher addresses
  *   | the thread's own frames                              |
  *   | 128-byte red zone (the interrupted code may use it)   |  <- saved sp - 128
+ *   | signal frame: its registers, FP state and mask        |
  *   | blobs (arguments passed by address), 16-aligned       |
  *   | frames of the stub and the runtime function           |  <- sp of the call
  *   lower addresses
+ *
+ * The thread can give itself back: the entry stub ends with rt_sigreturn
+ * on that frame, so a controller killed at any moment leaves a thread
+ * that finishes the call and resumes as it was.  A live controller runs
+ * the thread with PTRACE_SYSCALL, reads the result at the rt_sigreturn's
+ * entry and puts the registers back itself there (see call_restore()).
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,16 +27,17 @@
 
 #include "arch/arch.h"
 #include "libpulp/ulp-errors.h"
+#include "ulp/fault.h"
 #include "ulp/hijack.h"
 #include "ulp/log.h"
 
 #define BLOB_ALIGN 16
 
-/* Copy the blobs below the red zone (one write); fill in their addresses. */
-static int args_place(struct process *p, const struct arch_regs *saved, const struct call_arg *args, unsigned nargs,
-		      uint64_t *values, uint64_t *ret_sp)
+/* Copy the blobs below @top (one write); fill in their addresses. */
+static int args_place(struct process *p, uint64_t top, const struct call_arg *args, unsigned nargs, uint64_t *values,
+		      uint64_t *ret_sp)
 {
-	uint64_t top = arch_call_scratch_sp(saved), sp = top;
+	uint64_t sp = top;
 	for (unsigned i = 0; i < nargs; i++) {
 		values[i] = args[i].value;
 		if (!args[i].blob)
@@ -51,65 +59,130 @@ static int args_place(struct process *p, const struct arch_regs *saved, const st
 	return r;
 }
 
+/* The signal frame the stub returns through, just below the red zone. */
+static int frame_place(struct process *p, const struct arch_regs *saved, uint64_t sigmask, uint64_t *ret_frame,
+		       uint64_t *ret_low)
+{
+	uint64_t top = arch_call_scratch_sp(saved);
+	uint8_t *image;
+	size_t len;
+	int r = arch_call_frame(saved, sigmask, top, &image, &len, ret_frame);
+	if (r < 0)
+		return r;
+	r = remote_write(&p->mem, top - len, image, len);
+	free(image);
+	*ret_low = top - len;
+	return r;
+}
+
+/* Go on to the thread's next system call stop (or other stop). */
+static int syscall_cont(struct thread *t)
+{
+	if (ptrace(PTRACE_SYSCALL, t->tid, NULL, NULL) < 0)
+		return -errno;
+	t->stopped = false;
+	return 0;
+}
+
 /*
- * Wait for the stub's trap.  Other threads keep running and may stop for
- * signals meanwhile; process_service() passes those on.
+ * Run the call to its end: the rt_sigreturn at the end of the stub.
+ * Other threads keep running and may stop for signals meanwhile;
+ * process_service() passes those on.  Return 0 with the thread stopped
+ * at that system call's entry.
  */
-static int call_wait(struct process *p, struct thread *t, uint64_t trap_ip, int timeout_ms, struct arch_regs *ret_after)
+static int call_wait(struct process *p, struct thread *t, uint64_t stub, int timeout_ms, int64_t *ret_value)
 {
 	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
 	for (;;) {
-		int status;
+		int status, r;
 		uint64_t now = clock_us();
 		int left_ms = now < deadline ? (int)((deadline - now + 999) / 1000) : 0;
-		if (left_ms > 0 && process_service(p, t->tid, left_ms, &status) == 1) {
-			if (WIFEXITED(status) || WIFSIGNALED(status)) {
-				t->gone = true;
-				return -ULP_E_EXITED;
-			}
-			if (status >> 16 == PTRACE_EVENT_STOP) {
-				/* A leftover interrupt: not the end of the call. */
-				ptrace(PTRACE_CONT, t->tid, NULL, NULL);
-				continue;
-			}
-			int r = arch_regs_save(t->tid, ret_after);
-			if (r < 0)
+		if (left_ms == 0 || process_service(p, t->tid, left_ms, &status) != 1) {
+			if (clock_us() >= deadline)
+				return -ULP_E_TIMEOUT;
+			continue;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			t->gone = true;
+			return -ULP_E_EXITED;
+		}
+		t->stopped = true;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			struct arch_regs at = ARCH_REGS_INIT;
+			if ((r = arch_regs_save_gp(t->tid, &at)) < 0)
 				return r;
-			if (WSTOPSIG(status) == SIGTRAP && arch_regs_ip(ret_after) == trap_ip)
+			if (arch_call_done(stub, &at, ret_value))
 				return 0;
+		} else if (status >> 16 != PTRACE_EVENT_STOP) {
+			uint64_t ip = 0;
+			arch_thread_ip(t->tid, &ip);
 			log_debug("thread %d stopped with signal %d at 0x%llx inside the runtime call", t->tid,
-				  WSTOPSIG(status), (unsigned long long)arch_regs_ip(ret_after));
+				  WSTOPSIG(status), (unsigned long long)ip);
 			return -ULP_E_CALL_CRASHED;
 		}
-		if (clock_us() >= deadline)
-			return -ULP_E_TIMEOUT;
+		/* Its own system calls, or a leftover interrupt: not the end. */
+		if ((r = syscall_cont(t)) < 0)
+			return r;
 	}
 }
 
-/* Take the thread back from a call that did not end with the trap. */
-static void call_abandon(struct process *p, struct thread *t)
+/*
+ * A thread in a signal-delivery stop gets its signal first: it is the
+ * kernel's to deliver, with its own siginfo, and a thread given back by
+ * rt_sigreturn could not carry it.  The handler is set up and the thread
+ * stops again at its first instruction (our interrupt is still pending),
+ * or is stopped anew.
+ */
+static int thread_deliver(struct process *p, struct thread *t)
 {
-	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) == 0) {
-		int status;
-		process_service(p, t->tid, 1000, &status);
+	for (unsigned tries = 0; t->sig && tries < 8; tries++) {
+		bool pending = t->trap_pending;
+		if (ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)t->sig) < 0)
+			return -errno;
+		t->stopped = false;
+		t->sig = 0;
+		t->trap_pending = false;
+		t->interrupted = pending;
+		int r = thread_stop(p, t, 1000);
+		if (r < 0)
+			return r;
+		if (t->gone)
+			return -ULP_E_EXITED;
 	}
+	return t->sig ? -EAGAIN : 0;
+}
+
+/*
+ * Put the thread's registers and mask back by hand, stopped where it is:
+ * at the stub's rt_sigreturn (which is then not made: ptrace resumes a
+ * sleep for the time it had left, rt_sigreturn would end it with EINTR),
+ * or anywhere in a call that did not end.
+ */
+static int call_restore(struct process *p, struct thread *t, struct arch_regs *saved, uint64_t mask)
+{
+	if (!t->stopped && thread_stop(p, t, 1000) < 0)
+		return -ESRCH;
+	if (t->gone)
+		return -ULP_E_EXITED;
+	t->sig = 0; /* a fault inside the call is ours, not the program's */
+	t->trap_pending = false;
+	arch_regs_resume_form(saved);
+	if (arch_regs_restore(t->tid, saved) < 0 || ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof(mask), &mask) < 0)
+		return -errno;
+	return 0;
 }
 
 int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn, const struct call_arg *args,
 		unsigned nargs, int timeout_ms, int64_t *ret_value)
 {
-	struct arch_regs saved = ARCH_REGS_INIT, call = ARCH_REGS_INIT, after = ARCH_REGS_INIT;
-	uint64_t values[ARCH_CALL_MAX_ARGS], sp, mask_saved, mask_all = ~0ull;
-	/* A thread stopped for a signal: the signal is held back during the
-	 * call and delivered, with its original siginfo, when it resumes. */
-	int held_sig = t->sig;
-	siginfo_t held_info;
+	struct arch_regs saved = ARCH_REGS_INIT, call = ARCH_REGS_INIT;
+	uint64_t values[ARCH_CALL_MAX_ARGS], sp, low, frame, mask_saved, mask_all = ~0ull;
 	int r;
 
 	if (nargs > ARCH_CALL_MAX_ARGS)
 		return -E2BIG;
-	if (held_sig && ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &held_info) < 0)
-		return -errno;
+	if ((r = thread_deliver(p, t)) < 0)
+		return r;
 	r = arch_regs_save(t->tid, &saved);
 	if (r < 0)
 		return r;
@@ -117,42 +190,30 @@ int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn,
 		r = -errno;
 		goto out;
 	}
-	r = args_place(p, &saved, args, nargs, values, &sp);
+	r = frame_place(p, &saved, mask_saved, &frame, &low);
 	if (r == 0)
-		r = arch_call_setup(&saved, &call, stub, fn, values, nargs, sp);
+		r = args_place(p, low, args, nargs, values, &sp);
 	if (r == 0)
-		r = arch_regs_restore(t->tid, &call);
+		r = arch_call_setup(&saved, &call, stub, fn, values, nargs, sp, frame);
 	if (r < 0)
 		goto out;
-	/* Asynchronous signals wait until the thread is its own again. */
+	/* Asynchronous signals wait until the thread is its own again (the
+	 * frame's mask); the registers go in last, so nothing needs undoing
+	 * if a step before fails. */
 	if (ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof(mask_all), &mask_all) < 0 ||
-	    ptrace(PTRACE_CONT, t->tid, NULL, NULL) < 0) {
-		r = -errno;
-		goto restore;
-	}
-	t->stopped = false;
-	t->sig = 0;
-	t->trap_pending = false; /* call_wait() lets a pending interrupt stop pass */
-	r = call_wait(p, t, arch_call_trap_ip(stub), timeout_ms, &after);
-	if (r == -ULP_E_TIMEOUT)
-		call_abandon(p, t);
-	if (r == -ULP_E_EXITED)
-		goto out;
-	t->stopped = true;
-	if (r == 0)
-		*ret_value = (int64_t)arch_call_result(&after);
-restore:
-	/* The thread sits in a signal stop (the trap): restoring its registers
-	 * there lets the kernel restart an interrupted system call normally
-	 * when it resumes; the trap's SIGTRAP is discarded (sig 0). */
-	if (arch_regs_restore(t->tid, &saved) < 0 ||
-	    ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof(mask_saved), &mask_saved) < 0 ||
-	    (held_sig && ptrace(PTRACE_SETSIGINFO, t->tid, NULL, &held_info) < 0))
+	    (r = arch_regs_restore(t->tid, &call)) < 0 || (r = syscall_cont(t)) < 0) {
 		r = r < 0 ? r : -errno;
-	t->sig = held_sig;
+		call_restore(p, t, &saved, mask_saved);
+		goto out;
+	}
+	fault_point("call");
+	r = call_wait(p, t, stub, timeout_ms, ret_value);
+	if (r != -ULP_E_EXITED) {
+		int q = call_restore(p, t, &saved, mask_saved);
+		r = r < 0 ? r : q;
+	}
 out:
 	arch_regs_release(&saved);
 	arch_regs_release(&call);
-	arch_regs_release(&after);
 	return r;
 }

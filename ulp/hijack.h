@@ -27,8 +27,10 @@ struct call_arg {
  * thread_call() - make the stopped thread @t call @fn through the entry
  * stub @stub, and give it back exactly as it was: every register (general
  * and FP/vector), its signal mask, an interrupted system call that
- * restarts when it resumes.  Signals that arrive meanwhile stay pending
- * (the mask blocks them) and are delivered once it runs again.
+ * restarts when it resumes.  A signal @t was stopped with is delivered
+ * first; signals that arrive meanwhile stay pending (the mask blocks
+ * them) and are delivered once it runs again.  The thread restores itself
+ * (see hijack.c): if the controller dies at any point, it still does.
  *
  * @t stays stopped.  Return: 0 with the function's result in @ret_value;
  * -ULP_E_TIMEOUT, -ULP_E_CALL_CRASHED, -ULP_E_EXITED or -errno.

@@ -215,8 +215,14 @@ static int runtime_call(struct trigger *tr, const struct call_arg *args, int64_t
 {
 	struct thread *t = NULL;
 	int r = 0;
-	if (!tr->sc && (r = stack_checker_new(&tr->v.mem, &tr->v.maps, &tr->sc)) == 0)
+	if (!tr->sc && (r = stack_checker_new(&tr->v.mem, &tr->v.maps, &tr->sc)) == 0) {
+		stack_checker_set_stubs(tr->sc, tr->v.rt.state.stubs_start, tr->v.rt.state.stubs_end);
 		r = borrow_ranges_set(tr->sc, tr->pid, &tr->v.mem, &tr->v.maps);
+	}
+	/* A thread an earlier ulp sent into the runtime may still be in it
+	 * (that ulp was killed): the runtime serves one call at a time. */
+	if (r == 0)
+		r = runtime_wait_idle(&tr->v.mem, &tr->v.rt, tr->deadline);
 	/* Threads hold the loader's or allocator's locks only briefly: retry. */
 	if (r == 0)
 		while ((r = thread_borrow(&tr->proc, tr->sc, &t)) == -ULP_E_NO_THREAD && clock_us() < tr->deadline)
@@ -497,7 +503,13 @@ static int state_check(struct trigger *tr)
 		struct thread *t = process_thread(&tr->proc, tr->last.tid);
 		if (tr->last.verdict != STACK_INSIDE || !tr->last.return_to || !t)
 			break;
-		r = thread_run_out(&tr->proc, t, tr->last.return_to, tr->last.func, RUN_OUT_MS);
+		const struct ulp_runtime *rt = &tr->v.rt.state;
+		struct run_out ro = { .return_to = tr->last.return_to,
+				      .return_slot = tr->last.return_slot,
+				      .return_stub = rt->return_stub,
+				      .return_table = rt->return_table,
+				      .what = tr->last.func };
+		r = thread_run_out(&tr->proc, t, &ro, RUN_OUT_MS);
 		if (r < 0)
 			return r;
 		if (r == 0) { /* it did not come out: the pause must not grow */

@@ -10,14 +10,26 @@
 
 #include "ulp/attach.h"
 
+/* Where the thread is to come out, and the runtime's means to see it. */
+struct run_out {
+	uint64_t return_to;    /* the return address of its outermost frame inside */
+	uint64_t return_slot;  /* the stack word that holds it */
+	uint64_t return_stub;  /* ulp_runtime.return_stub */
+	uint64_t return_table; /* ulp_runtime.return_table */
+	const char *what;      /* the function, for -v */
+};
+
 /**
  * thread_run_out() - run the stopped thread @t alone until it returns to
- * @return_to (a breakpoint there stops it), at most @timeout_ms; @what
- * names the function for -v.  A thread blocked in a system call is not run.
- * Return: 1 if it got there (stopped, at @return_to, no signal pending
- * from the breakpoint), 0 if it did not (stopped again, elsewhere), or a
- * negative code.  The breakpoint is gone in every case.
+ * @ro->return_to, at most @timeout_ms.  Its return address is swapped for
+ * the runtime's return stub, which stops it for us (and, were ulp killed
+ * meanwhile, puts the real address back on its own): no code is changed,
+ * so no other thread can be caught.  A thread blocked in a system call,
+ * or with a signal to deliver, is not run.
+ * Return: 1 if it came out (stopped at @ro->return_to as if it had just
+ * returned), 0 if not (stopped again inside, return address restored), or
+ * a negative code.
  */
-int thread_run_out(struct process *p, struct thread *t, uint64_t return_to, const char *what, int timeout_ms);
+int thread_run_out(struct process *p, struct thread *t, const struct run_out *ro, int timeout_ms);
 
 #endif

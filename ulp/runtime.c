@@ -3,9 +3,11 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libpulp/ulp-errors.h"
 #include "packer/container.h"
+#include "ulp/attach.h"
 #include "ulp/objects.h"
 #include "ulp/runtime.h"
 
@@ -30,6 +32,18 @@ int runtime_refresh(const struct remote *mem, struct runtime *rt)
 	if (rt->state.abi_version != ULP_ABI_VERSION || rt->state.size < sizeof(rt->state))
 		return -ULP_E_ABI;
 	return 0;
+}
+
+int runtime_wait_idle(const struct remote *mem, struct runtime *rt, uint64_t deadline)
+{
+	for (;;) {
+		int r = runtime_refresh(mem, rt);
+		if (r < 0 || !rt->state.busy)
+			return r;
+		if (clock_us() >= deadline)
+			return -ULP_E_BUSY;
+		usleep(1000);
+	}
 }
 
 int runtime_find(const struct remote *mem, const struct proc_maps *maps, struct runtime *ret_rt)

@@ -29,6 +29,14 @@ int runtime_find(const struct remote *mem, const struct proc_maps *maps, struct 
 /** runtime_refresh() - read struct ulp_runtime again. */
 int runtime_refresh(const struct remote *mem, struct runtime *rt);
 
+/**
+ * runtime_wait_idle() - wait until no thread is inside the runtime's
+ * entry point (a call of an earlier ulp that was killed finishes on its
+ * own), at most until @deadline (clock_us()).
+ * Return: 0, -ULP_E_BUSY if it is still busy then, or -errno.
+ */
+int runtime_wait_idle(const struct remote *mem, struct runtime *rt, uint64_t deadline);
+
 /* The registry's records, newest first, as one consistent snapshot. */
 struct registry_entry {
 	uint64_t addr; /* of the record in the target */

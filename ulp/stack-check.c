@@ -78,6 +78,7 @@ struct stack_checker {
 	size_t nthreads, alloc;
 	struct stack_range *ranges;
 	size_t nranges;
+	uint64_t stubs_start, stubs_end; /* the runtime's stubs: never consistent */
 };
 
 static int cache_page(struct page_cache *pc, const struct remote *mem, uint64_t page, const uint8_t **ret)
@@ -497,15 +498,23 @@ static void thread_check(struct stack_checker *sc, struct thread_unwind *tu, str
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0)
 			return thread_verdict(f, &inside, n, 0, "cannot read the address of frame %u", n);
 		uint64_t at = exact ? ip : ip - 1;
+		/* A thread of an earlier ulp's borrow or run-out (its controller
+		 * died): the stub hides the frames beneath it. */
+		if (at >= sc->stubs_start && at <= sc->stubs_end && sc->stubs_end)
+			return thread_verdict(f, &inside, n, at, "frame %u is in a stub of the live patching runtime",
+					      n);
 		const struct stack_range *in = range_find(sc, at);
 		if (in && inside.verdict == STACK_CONSISTENT)
 			inside = (struct stack_finding){
 				.verdict = STACK_INSIDE, .tid = tu->tid, .ip = at, .frame = n, .func = in->name
 			};
-		if (!in && in_prev)
+		if (!in && in_prev) {
+			unw_word_t sp = 0;
 			inside.return_to = ip;
-		else if (in)
+			inside.return_slot = unw_get_reg(&c, UNW_REG_SP, &sp) == 0 ? arch_return_slot(sp) : 0;
+		} else if (in) {
 			inside.return_to = 0;
+		}
 		in_prev = in != NULL;
 		/* Look the call site up in the tables directly: unw_get_proc_info()
 		 * on x86_64 invents a one-byte entry when there is no FDE, and
@@ -539,6 +548,12 @@ int stack_checker_set_ranges(struct stack_checker *sc, const struct stack_range 
 	sc->ranges = copy;
 	sc->nranges = n;
 	return 0;
+}
+
+void stack_checker_set_stubs(struct stack_checker *sc, uint64_t start, uint64_t end)
+{
+	sc->stubs_start = start;
+	sc->stubs_end = end;
 }
 
 int stack_check_thread(struct stack_checker *sc, pid_t tid, struct stack_finding *ret)

@@ -38,7 +38,8 @@ struct stack_finding {
 	 * outermost frame inside a range (0 if unknown): running it alone up
 	 * to there takes it out of every range. */
 	uint64_t return_to;
-	char why[160]; /* STACK_UNRELIABLE: what was doubtful */
+	uint64_t return_slot; /* the stack address holding @return_to (0 if unknown) */
+	char why[160];	      /* STACK_UNRELIABLE: what was doubtful */
 };
 
 struct stack_checker;
@@ -54,6 +55,13 @@ void stack_checker_free(struct stack_checker *sc);
 
 /** stack_checker_set_ranges() - check against other ranges from now on. */
 int stack_checker_set_ranges(struct stack_checker *sc, const struct stack_range *ranges, size_t n);
+
+/**
+ * stack_checker_set_stubs() - the runtime's stubs, [@start, @end]: a
+ * frame there (a thread an earlier, killed ulp had borrowed or let run
+ * out) hides what is beneath it, so the thread is never consistent.
+ */
+void stack_checker_set_stubs(struct stack_checker *sc, uint64_t start, uint64_t end);
 
 /** stack_check_thread() - check one stopped thread (the others may run). */
 int stack_check_thread(struct stack_checker *sc, pid_t tid, struct stack_finding *ret);

@@ -15,6 +15,9 @@
 #define ARCH_PAD_BEFORE 14
 #define ARCH_WINDOW_LEN 20
 
+/* Bytes of ulp_return_stub (entry.S; checked by tests/unit/test-arch.c). */
+#define ARCH_RETURN_STUB_LEN 68
+
 struct arch_regs {
 	struct user_regs_struct gp;
 	uint8_t *xstate; /* XSAVE area as PTRACE_GETREGSET NT_X86_XSTATE gives it */

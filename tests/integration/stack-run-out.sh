@@ -3,8 +3,9 @@
 # stack-run-out.sh - a function a thread is nearly always inside can still
 # be patched: busy-prog's worker calls busy_for() in a loop, about 1 ms a
 # call with nothing between calls, so a stop almost never finds it outside.
-# The controller lets it run alone out of the function (a breakpoint on
-# the return address) while the other threads stay stopped; -v says so.
+# The controller lets it run alone out of the function (its return
+# address swapped for the runtime's return stub) while the other threads
+# stay stopped; -v says so.
 # Five apply/revert rounds, each within a 3 s timeout, and after each the
 # worker's next calls return the new (old) value.  Without the run-out the
 # stack check would retry until the timeout.
