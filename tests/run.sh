@@ -21,7 +21,7 @@ asan=${ASAN_BUILD_DIR:-build-asan}
 
 [ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=debugoptimized
 ninja -C "$build"
-meson test -C "$build" --print-errorlogs --num-processes 2
+meson test -C "$build" --print-errorlogs --num-processes 2 --no-suite soak
 
 # The sanitizer build covers the tools (ulp, the packer, unit tests).
 # libpulp.so and the test targets come from the normal build: a runtime

@@ -2,7 +2,9 @@
 /*
  * cmd-check.c - ulp check -p PID [--json] FILE.so: exit 1 if the patch is
  * applied, 0 if not, 2 on error (libpulp's convention, kept for scripts).
- * Reads the registry without stopping the process.
+ * Reads the registry without stopping the process, unless an earlier ulp
+ * was killed half-way through a switch there: that is undone first, so
+ * that the answer is what the process runs.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -13,7 +15,8 @@
 #include "ulp/patch.h"
 #include "ulp/runtime.h"
 
-#define CHECK_ERROR 2
+#define CHECK_ERROR	2
+#define CHECK_REPAIR_MS 10000
 
 /* --json: the answer and the exit status in one document on stdout. */
 static void check_json(pid_t pid, const char *patch, int r, uint32_t state, int status)
@@ -44,9 +47,16 @@ int cmd_check(int argc, char **argv)
 	r = patch_file_open(argv[optind], &pf);
 	if (r < 0)
 		log_error_errno(r, "cannot use live patch '%s'", argv[optind]);
+	struct trigger_report rep;
+	bool said = r < 0;
+	if (r == 0 && patch_repair(pid, CHECK_REPAIR_MS, &rep) < 0) {
+		log_error("%s", rep.msg);
+		r = rep.code;
+		said = true;
+	}
 	if (r == 0 && (r = runtime_view_open(pid, &v)) == 0)
 		r = runtime_patch_state(&v.mem, &v.rt, pf.c.digest, &state);
-	if (r < 0 && pf.path)
+	if (r < 0 && !said)
 		log_error_errno(r, "cannot check process %d", pid);
 	int status = r < 0 ? CHECK_ERROR : state == ULP_PATCH_APPLIED ? 1 : 0;
 	if (json)

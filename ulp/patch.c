@@ -21,6 +21,7 @@
 #include "libpulp/ulp-errors.h"
 #include "ulp/attach.h"
 #include "ulp/borrow.h"
+#include "ulp/fault.h"
 #include "ulp/hijack.h"
 #include "ulp/interrupt.h"
 #include "ulp/log.h"
@@ -148,6 +149,8 @@ static int inspect_registry(struct trigger *tr, struct registry *reg)
 	return tr->o->revert_all ? inspect_revert_all(tr, reg) : 0;
 }
 
+static int half_switch_undo(struct trigger *tr);
+
 /* Before touching the process: is there anything to do, and can we? */
 static int trigger_inspect(struct trigger *tr)
 {
@@ -164,6 +167,9 @@ static int trigger_inspect(struct trigger *tr)
 			      tr->pid);
 	if (r < 0)
 		return access_error(tr, r);
+	/* The registry is only right once a half-made switch is undone. */
+	if ((r = half_switch_undo(tr)) < 0)
+		return r;
 	if (!tr->v.rt.state.enabled) {
 		const char *by = runtime_disabled_by_text(runtime_disabled_by(&tr->v.rt.state));
 		return report(tr, OUTCOME_SKIPPED, -ULP_E_DISABLED,
@@ -207,6 +213,16 @@ static int report_refused(struct trigger *tr, int code)
 		      tr->v.rt.state.last_msg[0] ? tr->v.rt.state.last_msg : ulp_strerror(code));
 }
 
+/* The stack checker, made once per trigger: for borrowing, then for the
+ * switch.  It knows the runtime's stubs from the start. */
+static int trigger_checker(struct trigger *tr)
+{
+	int r = 0;
+	if (!tr->sc && (r = stack_checker_new(&tr->v.mem, &tr->v.maps, &tr->sc)) == 0)
+		stack_checker_set_stubs(tr->sc, tr->v.rt.state.stubs_start, tr->v.rt.state.stubs_end);
+	return r;
+}
+
 /*
  * Borrow a thread that holds no lock the runtime needs and make it call
  * fn_prepare(@args).  *@ret_tid is the thread, for messages.
@@ -214,11 +230,9 @@ static int report_refused(struct trigger *tr, int code)
 static int runtime_call(struct trigger *tr, const struct call_arg *args, int64_t *ret_result, pid_t *ret_tid)
 {
 	struct thread *t = NULL;
-	int r = 0;
-	if (!tr->sc && (r = stack_checker_new(&tr->v.mem, &tr->v.maps, &tr->sc)) == 0) {
-		stack_checker_set_stubs(tr->sc, tr->v.rt.state.stubs_start, tr->v.rt.state.stubs_end);
+	int r = trigger_checker(tr);
+	if (r == 0)
 		r = borrow_ranges_set(tr->sc, tr->pid, &tr->v.mem, &tr->v.maps);
-	}
 	/* A thread an earlier ulp sent into the runtime may still be in it
 	 * (that ulp was killed): the runtime serves one call at a time. */
 	if (r == 0)
@@ -336,31 +350,49 @@ static int txn_find_busy_thread(struct trigger *tr, pid_t *ret_tid, uint64_t *re
  * the ones made.  Return 0, -ULP_E_SITE_CHANGED (nothing written) or
  * another code with *ret_partial set if undoing failed too.
  */
-static int txn_execute(struct trigger *tr, bool *ret_partial)
+/*
+ * What the process holds now at each write of @x: *@ret_cur, an array of
+ * ULP_WRITE_MAX-byte buffers.  Every address in one go: with a thousand
+ * sites, a read each would double the time of the writes themselves.
+ */
+static int txn_read_current(const struct remote *mem, const struct txn *x, uint8_t (**ret_cur)[ULP_WRITE_MAX])
 {
-	const struct txn *x = &tr->txn;
 	uint32_t n = x->head.nwrites;
-	*ret_partial = false;
-	/* Every "before" in one go: with a thousand sites, a read each would
-	 * double the time of the writes themselves. */
-	uint8_t(*cur)[ULP_WRITE_MAX] = calloc(n, ULP_WRITE_MAX);
-	struct remote_span *spans = calloc(n, sizeof(*spans));
+	uint8_t(*cur)[ULP_WRITE_MAX] = calloc(n ? n : 1, ULP_WRITE_MAX);
+	struct remote_span *spans = calloc(n ? n : 1, sizeof(*spans));
 	int r = cur && spans ? 0 : -ENOMEM;
 	for (uint32_t i = 0; r == 0 && i < n; i++)
 		spans[i] = (struct remote_span){ x->writes[i].addr, cur[i], x->writes[i].len };
 	if (r == 0)
-		r = remote_read_spans(&tr->proc.mem, spans, n);
+		r = remote_read_spans(mem, spans, n);
+	free(spans);
+	if (r < 0) {
+		free(cur);
+		return r;
+	}
+	*ret_cur = cur;
+	return 0;
+}
+
+static int txn_execute(struct trigger *tr, bool *ret_partial)
+{
+	const struct txn *x = &tr->txn;
+	uint32_t n = x->head.nwrites;
+	uint8_t(*cur)[ULP_WRITE_MAX] = NULL;
+	*ret_partial = false;
+	int r = txn_read_current(&tr->proc.mem, x, &cur);
 	for (uint32_t i = 0; r == 0 && i < n; i++)
 		if (memcmp(cur[i], x->writes[i].before, x->writes[i].len) != 0)
 			r = -ULP_E_SITE_CHANGED;
 	free(cur);
-	free(spans);
 	if (r < 0)
 		return r;
 	for (uint32_t i = 0; i < n; i++) {
 		r = remote_write(&tr->proc.mem, x->writes[i].addr, x->writes[i].after, x->writes[i].len);
-		if (r == 0)
+		if (r == 0) {
+			fault_point("write");
 			continue;
+		}
 		while (i-- > 0)
 			if (remote_write(&tr->proc.mem, x->writes[i].addr, x->writes[i].before, x->writes[i].len) < 0)
 				*ret_partial = true;
@@ -435,10 +467,10 @@ static void applied_site(uint64_t patch, const struct ulp_site *s, void *data)
 		range_add(l, s->old_addr, s->old_size, range_name(l, s->old_addr, false));
 }
 
-static int stack_checker_setup(struct trigger *tr)
+static int stack_checker_setup(struct trigger *tr, bool repair)
 {
 	const struct txn *x = &tr->txn;
-	struct range_list l = { .c = tr->pf ? &tr->pf->c : NULL, .ours = x->head.patch };
+	struct range_list l = { .c = tr->pf && !repair ? &tr->pf->c : NULL, .ours = x->head.patch };
 	struct ulp_site *sites = NULL;
 	l.written = calloc(x->head.nwrites ? x->head.nwrites : 1, sizeof(*l.written));
 	if (!l.written)
@@ -448,15 +480,20 @@ static int stack_checker_setup(struct trigger *tr)
 			l.written[l.nwritten++] = x->writes[w].addr;
 	qsort(l.written, l.nwritten, sizeof(*l.written), addr_cmp);
 
-	int r = runtime_patch_sites(&tr->proc.mem, x->head.patch, &sites, &l.nours);
+	int r = runtime_patch_sites(&tr->v.mem, x->head.patch, &sites, &l.nours);
 	if (r == 0 && l.c && l.nours != l.c->nfuncs)
 		r = -ULP_E_ABI;
 	l.our_sites = sites;
-	for (uint32_t i = 0; r == 0 && i < l.nours; i++)
-		if (site_written(&l, &sites[i]))
-			range_add(&l, sites[i].old_addr, sites[i].old_size, range_name(&l, sites[i].old_addr, false));
+	for (uint32_t i = 0; r == 0 && i < l.nours; i++) {
+		if (!site_written(&l, &sites[i]))
+			continue;
+		range_add(&l, sites[i].old_addr, sites[i].old_size, range_name(&l, sites[i].old_addr, false));
+		/* Undoing a half-made switch: its new code may run now too. */
+		if (repair)
+			range_add(&l, sites[i].new_addr, sites[i].new_size, range_name(&l, sites[i].old_addr, true));
+	}
 	if (r == 0)
-		r = runtime_applied_sites_foreach(&tr->proc.mem, &tr->v.rt, applied_site, &l);
+		r = runtime_applied_sites_foreach(&tr->v.mem, &tr->v.rt, applied_site, &l);
 	/* The mappings were read before the load: a patch object loaded now
 	 * has no table in the checker.  No thread runs its code before the
 	 * switch, and a frame in it would still be unwound (libunwind's own
@@ -535,6 +572,7 @@ static int activate_once(struct trigger *tr)
 	/* Stopping needs the target's threads to run (to reach their stop);
 	 * from here on only the controller does, until the last is released. */
 	controller_boost();
+	fault_point("stop");
 	t1 = clock_us();
 	if (r == 0)
 		r = state_check(tr);
@@ -610,15 +648,10 @@ static int report_interrupted(struct trigger *tr, const char *when)
 		      strsignal(interrupted()), when);
 }
 
-static int trigger_activate(struct trigger *tr)
+/* Stop, check and switch until it works or the time is up. */
+static int activate_loop(struct trigger *tr)
 {
-	int r = runtime_txn_read(&tr->proc.mem, &tr->v.rt, &tr->txn);
-	if (r < 0)
-		return report(tr, OUTCOME_FAILED, r, "cannot read the prepared patch in process %d: %s", tr->pid,
-			      ulp_strerror(r));
-	if (!tr->o->no_stack_check && (r = stack_checker_setup(tr)) < 0)
-		return report(tr, OUTCOME_FAILED, r, "cannot prepare the stack check of process %d: %s", tr->pid,
-			      ulp_strerror(r));
+	int r;
 	/* A thread inside a replaced function, or on the few bytes of a patch
 	 * site, is usually elsewhere a moment later: stop again later. */
 	unsigned backoff = BACKOFF_START_US;
@@ -636,6 +669,131 @@ static int trigger_activate(struct trigger *tr)
 		usleep(backoff);
 		backoff = backoff * 2 > BACKOFF_MAX_US ? BACKOFF_MAX_US : backoff * 2;
 	}
+}
+
+static int trigger_activate(struct trigger *tr)
+{
+	int r = runtime_txn_read(&tr->proc.mem, &tr->v.rt, &tr->txn);
+	if (r < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot read the prepared patch in process %d: %s", tr->pid,
+			      ulp_strerror(r));
+	if (!tr->o->no_stack_check && (r = stack_checker_setup(tr, false)) < 0)
+		return report(tr, OUTCOME_FAILED, r, "cannot prepare the stack check of process %d: %s", tr->pid,
+			      ulp_strerror(r));
+	return activate_loop(tr);
+}
+
+/*
+ * Find out whether an earlier ulp was killed half-way through a switch:
+ * the runtime still holds a prepared write set (its last write consumes
+ * it) of which some writes are in the process.  Return the number made
+ * and, if any, leave the write set in tr->txn.
+ */
+static int half_switch_find(struct trigger *tr)
+{
+	uint8_t(*cur)[ULP_WRITE_MAX] = NULL;
+	int r = runtime_txn_read(&tr->v.mem, &tr->v.rt, &tr->txn);
+	if (r == -ULP_E_NO_TXN)
+		return 0;
+	if (r == 0)
+		r = txn_read_current(&tr->v.mem, &tr->txn, &cur);
+	int made = 0;
+	for (uint32_t i = 0; r == 0 && i < tr->txn.head.nwrites; i++) {
+		const struct ulp_write *w = &tr->txn.writes[i];
+		made += memcmp(cur[i], w->after, w->len) == 0 && memcmp(cur[i], w->before, w->len) != 0;
+	}
+	free(cur);
+	if (r < 0 || made == 0)
+		txn_release(&tr->txn);
+	return r < 0 ? r : made;
+}
+
+/*
+ * Undo a switch an earlier ulp left half-made: the writes it made, in
+ * reverse, in a stop where no thread runs any function those writes touch
+ * (old or new).  The runtime runs the clean-up hooks of that operation on
+ * the next call.  Return 0 (nothing to undo, or undone) or a report()ed
+ * error: the process stays as the earlier ulp left it.
+ */
+static int half_switch_undo(struct trigger *tr)
+{
+	int made = half_switch_find(tr);
+	if (made <= 0)
+		return made < 0 ? report(tr, OUTCOME_FAILED, made, "cannot read the prepared patch in process %d: %s",
+					 tr->pid, ulp_strerror(made))
+				: 0;
+	uint32_t total = tr->txn.head.nwrites;
+	struct txn undo = { .head = tr->txn.head };
+	undo.head.nwrites = 0;
+	undo.writes = calloc((size_t)made, sizeof(*undo.writes));
+	uint8_t(*cur)[ULP_WRITE_MAX] = NULL;
+	int r = undo.writes ? txn_read_current(&tr->v.mem, &tr->txn, &cur) : -ENOMEM;
+	for (uint32_t i = total; r == 0 && i-- > 0;) {
+		const struct ulp_write *w = &tr->txn.writes[i];
+		if (memcmp(cur[i], w->after, w->len) != 0 || memcmp(cur[i], w->before, w->len) == 0 ||
+		    undo.head.nwrites == (uint32_t)made)
+			continue;
+		struct ulp_write *u = &undo.writes[undo.head.nwrites++];
+		*u = *w;
+		memcpy(u->before, w->after, w->len);
+		memcpy(u->after, w->before, w->len);
+	}
+	free(cur);
+	if (r == 0)
+		r = trigger_checker(tr);
+	if (r == 0)
+		r = stack_checker_setup(tr, true);
+	if (r == 0)
+		r = process_attach(&tr->v.mem, &tr->proc);
+	txn_release(&tr->txn);
+	tr->txn = undo;
+	if (r < 0) {
+		report(tr, OUTCOME_INCONSISTENT, r, "cannot check the stacks of process %d: %s", tr->pid,
+		       ulp_strerror(r));
+	} else {
+		log_warn("process %d: an earlier ulp was stopped half-way through a switch (%d of %u writes made); "
+			 "undoing them",
+			 tr->pid, made, total);
+		r = activate_loop(tr);
+	}
+	txn_release(&tr->txn);
+	if (r < 0) {
+		char why[sizeof(tr->rep->msg)];
+		snprintf(why, sizeof(why), "%s", tr->rep->msg);
+		report(tr, OUTCOME_INCONSISTENT, -ULP_E_HALF_SWITCHED,
+		       "process %d holds a switch an earlier ulp left half-made (%d of %u writes), and it could not "
+		       "be undone now: %s",
+		       tr->pid, made, total, why);
+	}
+	return r;
+}
+
+int patch_repair(pid_t pid, int timeout_ms, struct trigger_report *rep)
+{
+	struct trigger_opts o = { .timeout_ms = timeout_ms };
+	struct trigger tr = {
+		.pid = pid,
+		.o = &o,
+		.rep = rep,
+		.v = RUNTIME_VIEW_INIT,
+		.proc = PROCESS_INIT,
+		.txn = TXN_INIT,
+		.deadline = clock_us() + (uint64_t)timeout_ms * 1000u,
+	};
+	*rep = (struct trigger_report){ .outcome = OUTCOME_PATCHED };
+	sigset_t mask;
+	interrupt_hold(&mask);
+	int r = runtime_view_open(pid, &tr.v);
+	if (r < 0)
+		report(&tr, OUTCOME_FAILED, r, "cannot read the runtime of process %d: %s", pid, ulp_strerror(r));
+	else
+		r = half_switch_undo(&tr);
+	process_detach(&tr.proc);
+	interrupt_release(&mask);
+	stack_checker_free(tr.sc);
+	txn_release(&tr.txn);
+	runtime_view_close(&tr.v);
+	return r;
 }
 
 void patch_warm(pid_t pid, const struct patch_file *pf)

@@ -85,6 +85,16 @@ void patch_undo_revert_all(pid_t pid, const struct patch_file *pf, const struct 
 			   const struct trigger_report *done, struct trigger_report *rep);
 
 /*
+ * patch_repair() - if an earlier ulp was killed half-way through a switch
+ * in process @pid, undo the writes it made (within @timeout_ms; the stack
+ * check applies).  Every trigger does this first; commands that report
+ * the registry call it so that what they say is what runs.
+ * Return: 0 (nothing to undo, or undone), or a negative code with *@rep
+ * saying why (the process stays as it was left).
+ */
+int patch_repair(pid_t pid, int timeout_ms, struct trigger_report *rep);
+
+/*
  * patch_warm() - read, without touching the process, what a trigger on
  * @pid would read from its files (ELF headers and build-ids, the C
  * library's symbols, the read-only segments the stack check unwinds

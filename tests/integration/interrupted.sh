@@ -3,10 +3,9 @@
 # interrupted.sh - ulp interrupted (Ctrl-C, kill) while it holds a process.
 # The patch object's constructor sleeps 400 ms, so ulp is waiting for the
 # call on the borrowed thread when the signal comes.  ulp must give the
-# thread back and leave without switching: the target survives (without
-# the handling, the thread reached the stub's breakpoint untraced and the
-# process died of SIGTRAP), answers with the old code, and a later trigger
-# applies the patch.  Then the same for a fleet, with the signal sent to
+# thread back and leave without switching: the target survives, answers
+# with the old code, and a later trigger applies the patch.  (SIGKILL,
+# which cannot be handled, is kill-controller.sh's.)  Then the same for a fleet, with the signal sent to
 # ulp alone: its workers stop too.
 . "$(dirname "$0")/lib.sh"
 setup
