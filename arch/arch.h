@@ -115,6 +115,13 @@ int arch_regs_save_gp(pid_t tid, struct arch_regs *ret_regs);
  * stop, these registers resume it the same way.
  */
 void arch_regs_resume_form(struct arch_regs *regs);
+/**
+ * arch_regs_eintr_restart() - a blocking call that a ptrace stop ends with
+ * EINTR rather than restarting it (epoll_wait, sigtimedwait, semop, an
+ * inotify read: signal(7)) is set to be made again with its own
+ * arguments.  Return: whether @regs were such a call (and changed).
+ */
+bool arch_regs_eintr_restart(struct arch_regs *regs);
 /** arch_regs_restore() - write back what arch_regs_save() read. */
 int arch_regs_restore(pid_t tid, const struct arch_regs *regs);
 void arch_regs_release(struct arch_regs *regs);

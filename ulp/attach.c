@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "libpulp/ulp-errors.h"
 #include "ulp/attach.h"
 #include "ulp/proc.h"
@@ -237,10 +238,30 @@ int thread_stop(struct process *p, struct thread *t, int timeout_ms)
 	return 0;
 }
 
+int thread_eintr_undo(struct process *p, struct thread *t, struct arch_regs *regs)
+{
+	struct arch_regs own = ARCH_REGS_INIT;
+	struct arch_regs *r = regs ? regs : &own;
+	if (!regs && arch_regs_save_gp(t->tid, &own) < 0)
+		return 0; /* gone: nothing to resume */
+	struct arch_regs changed = *r;
+	if (!arch_regs_eintr_restart(&changed))
+		return 0;
+	/* A signal that will run a handler is a real cause: leave the EINTR. */
+	if (proc_signal_pending(p->pid, t->tid) != 0)
+		return 0;
+	if (!regs && arch_regs_restore(t->tid, &changed) < 0)
+		return -errno;
+	*r = changed;
+	return 1;
+}
+
 int thread_resume(struct process *p, struct thread *t)
 {
 	if (t->gone || !t->stopped)
 		return 0;
+	if (!t->sig)
+		thread_eintr_undo(p, t, NULL);
 	if (ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)t->sig) < 0) {
 		if (errno == ESRCH) {
 			t->gone = true;
@@ -327,8 +348,11 @@ void process_detach(struct process *p)
 		process_stop(p, 1000);
 	for (size_t i = 0; i < p->nthreads; i++) {
 		struct thread *t = &p->threads[i];
-		if (!t->gone)
-			ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)t->sig);
+		if (t->gone)
+			continue;
+		if (!t->sig)
+			thread_eintr_undo(p, t, NULL);
+		ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)t->sig);
 	}
 	free(p->threads);
 	remote_close(&p->mem);

@@ -60,6 +60,18 @@ int thread_wait_event(struct process *p, struct thread *t, int timeout_ms, int *
 int thread_resume(struct process *p, struct thread *t);
 
 /**
+ * thread_eintr_undo() - the stop of @t (stopped, no signal to deliver)
+ * may have ended a blocking call with EINTR, which the program would see
+ * though no signal came (epoll_wait, sigwaitinfo...: signal(7)): set the
+ * call to be made again, unless a signal is pending.  @regs: @t's
+ * registers, changed in place; NULL to read and write the thread's own.
+ * thread_resume() and process_detach() do this for every thread.
+ * Return: 1 if changed, 0 if not, or -errno.
+ */
+struct arch_regs;
+int thread_eintr_undo(struct process *p, struct thread *t, struct arch_regs *regs);
+
+/**
  * process_service() - wait, at most @timeout_ms, for the next event of
  * @want (a tid), handling meanwhile the stops of threads we are not
  * waiting for (a signal arriving at a seized thread stops it until we pass

@@ -186,6 +186,7 @@ int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn,
 	r = arch_regs_save(t->tid, &saved);
 	if (r < 0)
 		return r;
+	thread_eintr_undo(p, t, &saved);
 	if (ptrace(PTRACE_GETSIGMASK, t->tid, (void *)sizeof(mask_saved), &mask_saved) < 0) {
 		r = -errno;
 		goto out;

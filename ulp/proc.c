@@ -204,3 +204,23 @@ pid_t proc_tracer(pid_t pid)
 	free(text);
 	return tracer;
 }
+
+/* The hexadecimal mask after "\nFIELD:" in a status file, 0 if absent. */
+static uint64_t status_mask(const char *text, const char *field)
+{
+	const char *at = strstr(text, field);
+	return at ? strtoull(at + strlen(field), NULL, 16) : 0;
+}
+
+int proc_signal_pending(pid_t pid, pid_t tid)
+{
+	char what[64], *text;
+	snprintf(what, sizeof(what), "task/%d/status", (int)tid);
+	int r = proc_read_all(pid, what, &text);
+	if (r < 0)
+		return r;
+	uint64_t pending = status_mask(text, "\nSigPnd:") | status_mask(text, "\nShdPnd:");
+	uint64_t blocked = status_mask(text, "\nSigBlk:");
+	free(text);
+	return (pending & ~blocked) != 0;
+}

@@ -36,6 +36,12 @@ const struct proc_map *proc_maps_find_object(const struct proc_maps *m, const ch
  * another mount namespace.  Tries map_files, then /proc/PID/root. */
 int proc_map_open(pid_t pid, const struct proc_map *map);
 
+/**
+ * proc_signal_pending() - whether thread @tid of @pid has a signal pending
+ * that it does not block (its own or the process's): 1, 0, or -errno.
+ */
+int proc_signal_pending(pid_t pid, pid_t tid);
+
 /** proc_tasks() - thread ids of @pid (sorted ascending). */
 int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n);
 

@@ -175,6 +175,27 @@ _Static_assert(offsetof(struct kernel_ucontext, sigmask) == 296, "uc_sigmask is 
 #define XSAVE_ALIGN	     64
 #define XSTATE_MAX	     (1u << 20)
 
+#define EINTR_RET 4
+
+bool arch_regs_eintr_restart(struct arch_regs *regs)
+{
+	/* read (inotify), semop, rt_sigtimedwait, semtimedop, epoll_wait,
+	 * epoll_pwait, epoll_pwait2: they did nothing when they say EINTR. */
+	static const long restartable[] = { 0, 65, 128, 220, 232, 281, 441 };
+	struct user_regs_struct *g = &regs->gp;
+	if ((long)g->rax != -EINTR_RET)
+		return false;
+	for (size_t i = 0; i < sizeof(restartable) / sizeof(restartable[0]); i++) {
+		if ((long)g->orig_rax != restartable[i])
+			continue;
+		g->rax = g->orig_rax;
+		g->rip -= SYSCALL_INSN_LEN;
+		g->orig_rax = (unsigned long long)-1;
+		return true;
+	}
+	return false;
+}
+
 void arch_regs_resume_form(struct arch_regs *regs)
 {
 	regs_restarted(&regs->gp, false);
