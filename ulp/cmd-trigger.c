@@ -430,6 +430,7 @@ int cmd_trigger(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "check-stack", no_argument, NULL, 'c' },
 		{ "no-stack-check", no_argument, NULL, 'N' },
+		{ "disable-seccomp", no_argument, NULL, 'S' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
 		COMMON_LONGOPTS,
@@ -476,6 +477,9 @@ int cmd_trigger(int argc, char **argv)
 			break;
 		case 'N':
 			o.no_stack_check = true;
+			break;
+		case 'S':
+			o.disable_seccomp = true;
 			break;
 		case 'J':
 			json = true;

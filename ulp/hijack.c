@@ -172,8 +172,16 @@ static int call_restore(struct process *p, struct thread *t, struct arch_regs *s
 	return 0;
 }
 
+/* The ptrace options of @t: those process_attach() set, and maybe the
+ * suspension of its seccomp filters. */
+static int call_options(struct thread *t, bool no_seccomp)
+{
+	long o = PTRACE_O_TRACESYSGOOD | (no_seccomp ? PTRACE_O_SUSPEND_SECCOMP : 0);
+	return ptrace(PTRACE_SETOPTIONS, t->tid, NULL, (void *)o) < 0 ? -errno : 0;
+}
+
 int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn, const struct call_arg *args,
-		unsigned nargs, int timeout_ms, int64_t *ret_value)
+		unsigned nargs, unsigned flags, int timeout_ms, int64_t *ret_value)
 {
 	struct arch_regs saved = ARCH_REGS_INIT, call = ARCH_REGS_INIT;
 	uint64_t values[ARCH_CALL_MAX_ARGS], sp, low, frame, mask_saved, mask_all = ~0ull;
@@ -182,6 +190,8 @@ int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn,
 	if (nargs > ARCH_CALL_MAX_ARGS)
 		return -E2BIG;
 	if ((r = thread_deliver(p, t)) < 0)
+		return r;
+	if ((flags & CALL_NO_SECCOMP) && (r = call_options(t, true)) < 0)
 		return r;
 	r = arch_regs_save(t->tid, &saved);
 	if (r < 0)
@@ -214,6 +224,8 @@ int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn,
 		r = r < 0 ? r : q;
 	}
 out:
+	if ((flags & CALL_NO_SECCOMP) && !t->gone)
+		call_options(t, false);
 	arch_regs_release(&saved);
 	arch_regs_release(&call);
 	return r;

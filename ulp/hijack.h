@@ -32,10 +32,15 @@ struct call_arg {
  * them) and are delivered once it runs again.  The thread restores itself
  * (see hijack.c): if the controller dies at any point, it still does.
  *
+ * With CALL_NO_SECCOMP the kernel does not apply @t's seccomp filters
+ * to the call's system calls (PTRACE_O_SUSPEND_SECCOMP, which needs
+ * CAP_SYS_ADMIN; -EPERM otherwise); they apply again once it returns.
+ *
  * @t stays stopped.  Return: 0 with the function's result in @ret_value;
  * -ULP_E_TIMEOUT, -ULP_E_CALL_CRASHED, -ULP_E_EXITED or -errno.
  */
+#define CALL_NO_SECCOMP 1u /* suspend @t's seccomp filters during the call (CAP_SYS_ADMIN) */
 int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn, const struct call_arg *args,
-		unsigned nargs, int timeout_ms, int64_t *ret_value);
+		unsigned nargs, unsigned flags, int timeout_ms, int64_t *ret_value);
 
 #endif

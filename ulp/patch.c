@@ -203,14 +203,19 @@ static bool refusal_is_skip(int code)
 	       code == -ULP_E_TARGET_NOT_LOADED || code == -ULP_E_DISABLED;
 }
 
-/* The runtime refused: its own message says why. */
+/* The runtime refused: its own message says why.  A process under a
+ * seccomp filter may have been refused what loading needs. */
 static int report_refused(struct trigger *tr, int code)
 {
 	runtime_refresh(&tr->v.mem, &tr->v.rt);
 	tr->v.rt.state.last_msg[ULP_MSG_MAX - 1] = '\0';
+	bool filtered = !refusal_is_skip(code) && !tr->o->disable_seccomp && proc_seccomp_mode(tr->pid) == 2;
 	return report(tr, refusal_is_skip(code) ? OUTCOME_SKIPPED : OUTCOME_FAILED, code,
-		      "process %d refused the patch: %s", tr->pid,
-		      tr->v.rt.state.last_msg[0] ? tr->v.rt.state.last_msg : ulp_strerror(code));
+		      "process %d refused the patch: %s%s", tr->pid,
+		      tr->v.rt.state.last_msg[0] ? tr->v.rt.state.last_msg : ulp_strerror(code),
+		      filtered ? " (it runs under a seccomp filter, which may forbid what loading a patch needs: "
+				 "retry with --disable-seccomp)"
+			       : "");
 }
 
 /* The stack checker, made once per trigger: for borrowing, then for the
@@ -245,7 +250,8 @@ static int runtime_call(struct trigger *tr, const struct call_arg *args, int64_t
 		return r;
 	*ret_tid = t->tid;
 	int timeout_ms = (int)((tr->deadline > clock_us() ? tr->deadline - clock_us() : 0) / 1000) + 1;
-	r = thread_call(&tr->proc, t, tr->v.rt.state.stub, tr->v.rt.state.fn_prepare, args, 4, timeout_ms, ret_result);
+	r = thread_call(&tr->proc, t, tr->v.rt.state.stub, tr->v.rt.state.fn_prepare, args, 4,
+			tr->o->disable_seccomp ? CALL_NO_SECCOMP : 0, timeout_ms, ret_result);
 	thread_resume(&tr->proc, t);
 	return r;
 }
@@ -277,6 +283,11 @@ static int trigger_load(struct trigger *tr)
 			      "the runtime call in thread %d of process %d did not complete (%s); the process may "
 			      "hold a half-loaded patch: check 'ulp messages -p %d'",
 			      tid, tr->pid, ulp_strerror(r), tr->pid);
+	if (r == -EPERM && tr->o->disable_seccomp)
+		return report(tr, OUTCOME_FAILED, r,
+			      "cannot suspend the seccomp filters of thread %d of process %d: --disable-seccomp needs "
+			      "CAP_SYS_ADMIN, and ulp itself must not run under seccomp",
+			      tid, tr->pid);
 	if (r < 0)
 		return report(tr, OUTCOME_FAILED, r, "cannot run the runtime in thread %d of process %d: %s", tid,
 			      tr->pid, ulp_strerror(r));

@@ -31,6 +31,8 @@ struct trigger_opts {
 	 * to it) goes, in the same stop as the patch file (if any) comes. */
 	const char *revert_all;
 	bool no_stack_check; /* switch without checking the threads' stacks */
+	/* the borrowed thread's seccomp filters do not apply to the runtime call */
+	bool disable_seccomp;
 	int timeout_ms;
 	unsigned max_stops; /* -r N: give up after N inconsistent stops; 0: only the timeout */
 };

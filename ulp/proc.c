@@ -224,3 +224,14 @@ int proc_signal_pending(pid_t pid, pid_t tid)
 	free(text);
 	return (pending & ~blocked) != 0;
 }
+
+int proc_seccomp_mode(pid_t pid)
+{
+	char *text;
+	if (proc_read_all(pid, "status", &text) < 0)
+		return -1;
+	const char *at = strstr(text, "\nSeccomp:");
+	int mode = at ? (int)strtol(at + strlen("\nSeccomp:"), NULL, 10) : -1;
+	free(text);
+	return mode;
+}

@@ -42,6 +42,9 @@ int proc_map_open(pid_t pid, const struct proc_map *map);
  */
 int proc_signal_pending(pid_t pid, pid_t tid);
 
+/** proc_seccomp_mode() - "Seccomp:" of @pid's status (0 none, 1 strict, 2 filter), -1 if unknown. */
+int proc_seccomp_mode(pid_t pid);
+
 /** proc_tasks() - thread ids of @pid (sorted ascending). */
 int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n);
 

@@ -17,7 +17,7 @@
 static const struct command commands[] = {
 	{ "trigger", cmd_trigger,
 	  "[-p PID|NAME-WILDCARD] [--revert | --revert-all=LIB|target] [--all-or-nothing] [--recursive] "
-	  "[--timeout=S] [-r N] [--no-stack-check] [-j N] [--json] [-c] FILE.so|'DIR/*.so'|DIR\n"
+	  "[--timeout=S] [-r N] [--no-stack-check] [--disable-seccomp] [-j N] [--json] [-c] FILE.so|'DIR/*.so'|DIR\n"
 	  "--revert-all=LIB [-p PID|NAME-WILDCARD] [--timeout=S] [-r N] [--no-stack-check] [-j N] [--json]",
 	  "apply (or revert) live patches in running processes" },
 	{ "check", cmd_check, "-p PID [--json] FILE.so", "exit 1 if the patch is applied in PID, 0 if not" },
