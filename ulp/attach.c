@@ -144,7 +144,12 @@ static int thread_note_status(struct thread *t, int status)
 		return 0;
 	}
 	t->stopped = true;
-	if (status >> 16 != PTRACE_EVENT_STOP) {
+	if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+		/* A system call stop of a thread we run with PTRACE_SYSCALL
+		 * (a runtime call left to end on its own): no signal, and our
+		 * interrupt is still pending. */
+		t->trap_pending = true;
+	} else if (status >> 16 != PTRACE_EVENT_STOP) {
 		/* A signal-delivery stop: the signal goes on at resume, and
 		 * our interrupt is still pending behind it. */
 		t->sig = WSTOPSIG(status);

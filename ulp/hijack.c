@@ -219,7 +219,12 @@ int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn,
 	}
 	fault_point("call");
 	r = call_wait(p, t, stub, timeout_ms, ret_value);
-	if (r != -ULP_E_EXITED) {
+	/* A call that takes too long is left to end on its own: the thread
+	 * gives itself back then.  Taking it back now would leave whatever
+	 * the call holds (the loader's lock, the runtime half-way) held. */
+	if (r == -ULP_E_TIMEOUT)
+		t->sig = 0;
+	else if (r != -ULP_E_EXITED) {
 		int q = call_restore(p, t, &saved, mask_saved);
 		r = r < 0 ? r : q;
 	}

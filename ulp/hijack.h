@@ -36,8 +36,11 @@ struct call_arg {
  * to the call's system calls (PTRACE_O_SUSPEND_SECCOMP, which needs
  * CAP_SYS_ADMIN; -EPERM otherwise); they apply again once it returns.
  *
- * @t stays stopped.  Return: 0 with the function's result in @ret_value;
- * -ULP_E_TIMEOUT, -ULP_E_CALL_CRASHED, -ULP_E_EXITED or -errno.
+ * @t stays stopped, except after -ULP_E_TIMEOUT: then the call goes on
+ * and the thread gives itself back when it ends (whatever the call holds
+ * is released that way, not abandoned).  Return: 0 with the function's
+ * result in @ret_value; -ULP_E_TIMEOUT, -ULP_E_CALL_CRASHED (a fault in
+ * the call: the thread is put back by hand), -ULP_E_EXITED or -errno.
  */
 #define CALL_NO_SECCOMP 1u /* suspend @t's seccomp filters during the call (CAP_SYS_ADMIN) */
 int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn, const struct call_arg *args,

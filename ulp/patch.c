@@ -278,7 +278,13 @@ static int trigger_load(struct trigger *tr)
 	if (r < 0 && !tid)
 		return report(tr, OUTCOME_FAILED, r, "cannot borrow a thread of process %d: %s", tr->pid,
 			      ulp_strerror(r));
-	if (r == -ULP_E_TIMEOUT || r == -ULP_E_CALL_CRASHED)
+	if (r == -ULP_E_TIMEOUT)
+		return report(tr, OUTCOME_INCONSISTENT, r,
+			      "the runtime call in thread %d of process %d did not end within the timeout; nothing "
+			      "was switched, and the thread goes back to its own work when the call ends (the patch "
+			      "may be loaded by then): check 'ulp messages -p %d', and trigger again",
+			      tid, tr->pid, tr->pid);
+	if (r == -ULP_E_CALL_CRASHED)
 		return report(tr, OUTCOME_INCONSISTENT, r,
 			      "the runtime call in thread %d of process %d did not complete (%s); the process may "
 			      "hold a half-loaded patch: check 'ulp messages -p %d'",
