@@ -243,6 +243,47 @@ int thread_stop(struct process *p, struct thread *t, int timeout_ms)
 	return 0;
 }
 
+int thread_syscall_cont(struct thread *t)
+{
+	if (ptrace(PTRACE_SYSCALL, t->tid, NULL, NULL) < 0)
+		return -errno;
+	t->stopped = false;
+	return 0;
+}
+
+int thread_syscall_until(struct process *p, struct thread *t, syscall_match match, void *data, int timeout_ms,
+			 struct arch_regs *ret_at)
+{
+	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
+	for (;;) {
+		int status, r;
+		uint64_t now = clock_us();
+		int left_ms = now < deadline ? (int)((deadline - now + 999) / 1000) : 0;
+		if (left_ms == 0 || process_service(p, t->tid, left_ms, &status) != 1) {
+			if (clock_us() >= deadline)
+				return 0;
+			continue;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			t->gone = true;
+			return -ULP_E_EXITED;
+		}
+		t->stopped = true;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			if ((r = arch_regs_save_gp(t->tid, ret_at)) < 0)
+				return r;
+			if (match(ret_at, data))
+				return 1;
+		} else if (status >> 16 != PTRACE_EVENT_STOP) {
+			t->sig = WSTOPSIG(status);
+			return 2;
+		}
+		/* Its own system calls, or a leftover interrupt: go on. */
+		if ((r = thread_syscall_cont(t)) < 0)
+			return r;
+	}
+}
+
 int thread_eintr_undo(struct process *p, struct thread *t, struct arch_regs *regs)
 {
 	struct arch_regs own = ARCH_REGS_INIT;

@@ -60,6 +60,22 @@ int thread_wait_event(struct process *p, struct thread *t, int timeout_ms, int *
 int thread_resume(struct process *p, struct thread *t);
 
 /**
+ * thread_syscall_cont() - resume the stopped @t with PTRACE_SYSCALL: it
+ * stops at the entry and exit of each system call it makes.
+ * thread_syscall_until() then waits, at most @timeout_ms, for a system
+ * call stop whose registers @match accepts (left in *@ret_at), going on
+ * past the others; the stops of other threads meanwhile are passed on
+ * (process_service()).
+ * Return: 1 there (stopped), 0 on timeout (still running), 2 if it
+ * stopped with a signal (in t->sig), -ULP_E_EXITED, or -errno.
+ */
+struct arch_regs;
+typedef bool (*syscall_match)(const struct arch_regs *at, void *data);
+int thread_syscall_cont(struct thread *t);
+int thread_syscall_until(struct process *p, struct thread *t, syscall_match match, void *data, int timeout_ms,
+			 struct arch_regs *ret_at);
+
+/**
  * thread_eintr_undo() - the stop of @t (stopped, no signal to deliver)
  * may have ended a blocking call with EINTR, which the program would see
  * though no signal came (epoll_wait, sigwaitinfo...: signal(7)): set the
@@ -68,7 +84,6 @@ int thread_resume(struct process *p, struct thread *t);
  * thread_resume() and process_detach() do this for every thread.
  * Return: 1 if changed, 0 if not, or -errno.
  */
-struct arch_regs;
 int thread_eintr_undo(struct process *p, struct thread *t, struct arch_regs *regs);
 
 /**

@@ -75,55 +75,39 @@ static int frame_place(struct process *p, const struct arch_regs *saved, uint64_
 	return r;
 }
 
-/* Go on to the thread's next system call stop (or other stop). */
-static int syscall_cont(struct thread *t)
+struct call_end {
+	uint64_t stub;
+	int64_t value;
+};
+
+static bool at_call_end(const struct arch_regs *at, void *data)
 {
-	if (ptrace(PTRACE_SYSCALL, t->tid, NULL, NULL) < 0)
-		return -errno;
-	t->stopped = false;
-	return 0;
+	struct call_end *e = data;
+	return arch_call_done(e->stub, at, &e->value);
 }
 
 /*
  * Run the call to its end: the rt_sigreturn at the end of the stub.
- * Other threads keep running and may stop for signals meanwhile;
- * process_service() passes those on.  Return 0 with the thread stopped
- * at that system call's entry.
+ * Other threads keep running and may stop for signals meanwhile.  Return
+ * 0 with the thread stopped at that system call's entry.
  */
 static int call_wait(struct process *p, struct thread *t, uint64_t stub, int timeout_ms, int64_t *ret_value)
 {
-	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
-	for (;;) {
-		int status, r;
-		uint64_t now = clock_us();
-		int left_ms = now < deadline ? (int)((deadline - now + 999) / 1000) : 0;
-		if (left_ms == 0 || process_service(p, t->tid, left_ms, &status) != 1) {
-			if (clock_us() >= deadline)
-				return -ULP_E_TIMEOUT;
-			continue;
-		}
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			t->gone = true;
-			return -ULP_E_EXITED;
-		}
-		t->stopped = true;
-		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
-			struct arch_regs at = ARCH_REGS_INIT;
-			if ((r = arch_regs_save_gp(t->tid, &at)) < 0)
-				return r;
-			if (arch_call_done(stub, &at, ret_value))
-				return 0;
-		} else if (status >> 16 != PTRACE_EVENT_STOP) {
-			uint64_t ip = 0;
-			arch_thread_ip(t->tid, &ip);
-			log_debug("thread %d stopped with signal %d at 0x%llx inside the runtime call", t->tid,
-				  WSTOPSIG(status), (unsigned long long)ip);
-			return -ULP_E_CALL_CRASHED;
-		}
-		/* Its own system calls, or a leftover interrupt: not the end. */
-		if ((r = syscall_cont(t)) < 0)
-			return r;
+	struct call_end e = { .stub = stub };
+	struct arch_regs at = ARCH_REGS_INIT;
+	int r = thread_syscall_until(p, t, at_call_end, &e, timeout_ms, &at);
+	if (r == 1) {
+		*ret_value = e.value;
+		return 0;
 	}
+	if (r == 2) {
+		uint64_t ip = 0;
+		arch_thread_ip(t->tid, &ip);
+		log_debug("thread %d stopped with signal %d at 0x%llx inside the runtime call", t->tid, t->sig,
+			  (unsigned long long)ip);
+		return -ULP_E_CALL_CRASHED;
+	}
+	return r == 0 ? -ULP_E_TIMEOUT : r;
 }
 
 /*
@@ -212,7 +196,7 @@ int thread_call(struct process *p, struct thread *t, uint64_t stub, uint64_t fn,
 	 * frame's mask); the registers go in last, so nothing needs undoing
 	 * if a step before fails. */
 	if (ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof(mask_all), &mask_all) < 0 ||
-	    (r = arch_regs_restore(t->tid, &call)) < 0 || (r = syscall_cont(t)) < 0) {
+	    (r = arch_regs_restore(t->tid, &call)) < 0 || (r = thread_syscall_cont(t)) < 0) {
 		r = r < 0 ? r : -errno;
 		call_restore(p, t, &saved, mask_saved);
 		goto out;

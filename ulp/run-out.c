@@ -32,14 +32,6 @@
 
 #define LANDING_MS 100 /* a thread inside the stub reaches its marker in microseconds */
 
-static int syscall_cont(struct thread *t)
-{
-	if (ptrace(PTRACE_SYSCALL, t->tid, NULL, NULL) < 0)
-		return -errno;
-	t->stopped = false;
-	return 0;
-}
-
 /* At the stub's marker: move the thread to where it returned to, with
  * its return value, as if the stub had run to its end. */
 static int land(struct process *p, struct thread *t, struct arch_regs *at)
@@ -52,6 +44,11 @@ static int land(struct process *p, struct thread *t, struct arch_regs *at)
 	return arch_regs_restore(t->tid, at);
 }
 
+static bool at_marker(const struct arch_regs *at, void *data)
+{
+	return arch_return_marker(*(const uint64_t *)data, at);
+}
+
 /*
  * Run @t until the return stub's marker, at most @timeout_ms.  Return 1
  * there (landed, stopped), 0 if it stopped for a signal (kept for later
@@ -59,36 +56,12 @@ static int land(struct process *p, struct thread *t, struct arch_regs *at)
  */
 static int run_to_marker(struct process *p, struct thread *t, const struct run_out *ro, int timeout_ms)
 {
-	uint64_t deadline = clock_us() + (uint64_t)timeout_ms * 1000u;
-	for (;;) {
-		int status, r;
-		uint64_t now = clock_us();
-		if (now >= deadline)
-			return 0;
-		r = thread_wait_event(p, t, (int)((deadline - now + 999) / 1000), &status);
-		if (r == -ULP_E_TIMEOUT)
-			return 0;
-		if (r < 0)
-			return r;
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			t->gone = true;
-			return -ULP_E_EXITED;
-		}
-		t->stopped = true;
-		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
-			struct arch_regs at = ARCH_REGS_INIT;
-			if ((r = arch_regs_save_gp(t->tid, &at)) < 0)
-				return r;
-			if (arch_return_marker(ro->return_stub, &at))
-				return (r = land(p, t, &at)) < 0 ? r : 1;
-		} else if (status >> 16 != PTRACE_EVENT_STOP) {
-			if (!t->sig)
-				t->sig = WSTOPSIG(status); /* the program's own: delivered later */
-			return 0;
-		}
-		if ((r = syscall_cont(t)) < 0)
-			return r;
-	}
+	struct arch_regs at = ARCH_REGS_INIT;
+	uint64_t stub = ro->return_stub;
+	int r = thread_syscall_until(p, t, at_marker, &stub, timeout_ms, &at);
+	if (r == 1)
+		return (r = land(p, t, &at)) < 0 ? r : 1;
+	return r == 2 ? 0 : r;
 }
 
 /*
@@ -133,7 +106,7 @@ static int give_up(struct process *p, struct thread *t, const struct run_out *ro
 	if (ip >= ro->return_stub && ip < ro->return_stub + ARCH_RETURN_STUB_LEN) {
 		/* With a signal to deliver it stays: the stack check calls a
 		 * thread in the stub not consistent, and it finishes on its own. */
-		if (t->sig || (r = syscall_cont(t)) < 0)
+		if (t->sig || (r = thread_syscall_cont(t)) < 0)
 			return r;
 		r = run_to_marker(p, t, ro, LANDING_MS);
 		if (r == 0 && !t->stopped)
@@ -170,7 +143,7 @@ int thread_run_out(struct process *p, struct thread *t, const struct run_out *ro
 	if ((r = remote_write(&p->mem, entry, &e, sizeof(e))) < 0 ||
 	    (r = remote_write(&p->mem, ro->return_slot, &ro->return_stub, 8)) < 0)
 		return r;
-	if ((r = syscall_cont(t)) < 0)
+	if ((r = thread_syscall_cont(t)) < 0)
 		return r;
 	fault_point("runout");
 	r = run_to_marker(p, t, ro, timeout_ms);
