@@ -5,7 +5,8 @@
 # a static helper called, a static thread-local variable seen by two
 # threads, the original function called by its wrapper; references by
 # name, by offsets, and packed from an 'ulp extract' JSON without the
-# library; a function inlined into a caller; and the four hooks.
+# library; a function inlined into a caller; and the four hooks, also when
+# ulp is killed with hooks still owed.
 . "$(dirname "$0")/lib.sh"
 setup
 
@@ -148,6 +149,35 @@ ask t "events" '^events 1234114$'
 ask t "release" '^released$'
 ask t "hooked 1" '^hooked 1$'
 check_not_applied "$pid" "$H"
+
+# ulp killed (ULP_FAULT, docs/reliability.md) with hooks still owed: the
+# runtime runs them on its next call, before anything else.
+killed_at() {
+	RC=0
+	env ULP_FAULT="$1" "$ULP" trigger -p "$pid" "${@:2}" "$H" >/dev/null 2>&1 </dev/null || RC=$?
+	log "ULP_FAULT=$1 ulp trigger ${*:2} -> exit $RC"
+	[ $RC = 137 ] || fail "ulp was not killed at $1"
+	assert_alive t
+}
+
+step "ulp killed after the load: the next trigger runs the owed post_unpatch first"
+ask t forget '^forgot$'
+killed_at stop
+ask t "events" '^events 1$'
+trigger_ok "$pid" "$H"
+ask t "events" '^events 1412$'
+ask t "hooked 1" '^hooked 8$'
+
+step "ulp killed right after a revert's last write: the next trigger runs post_unpatch first"
+killed_at write:3 --revert
+ask t "events" '^events 14123$'
+ask t "hooked 1" '^hooked 1$'
+check_not_applied "$pid" "$H"
+ask t forget '^forgot$'
+trigger_ok "$pid" "$H"
+ask t "events" '^events 412$'
+revert_ok "$pid" "$H"
+ask t "events" '^events 41234$'
 
 target_stop t
 log "PASS"

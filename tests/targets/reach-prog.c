@@ -11,6 +11,7 @@
  *   check N  -> "check R"    reach_check(N)
  *   limit N  -> "limit D P"  reach_limited(N), reach_limit_ptr(N)
  *   events   -> "events R"   reach_events_get()
+ *   forget   -> "forgot"     reach_events_reset()
  *   hooked N -> "hooked R"   reach_hooked(N)
  *   prog N   -> "prog R"     prog_bump(N)
  *   hold     -> "held"       a thread calls reach_hooked(-1) and stays in it
@@ -89,7 +90,10 @@ static bool command_run(const char *word, int n, const char *line)
 		say("limit %d %d", reach_limited(n), reach_limit_ptr(n));
 	else if (strcmp(word, "events") == 0)
 		say("events %d", reach_events_get());
-	else if (strcmp(word, "hooked") == 0)
+	else if (strcmp(word, "forget") == 0) {
+		reach_events_reset();
+		say("forgot");
+	} else if (strcmp(word, "hooked") == 0)
 		say("hooked %d", reach_hooked(n));
 	else if (strcmp(word, "prog") == 0)
 		say("prog %d", prog_bump(n));
