@@ -196,5 +196,4 @@ uint64_t arch_return_slot(uint64_t caller_sp);
  */
 bool arch_thread_in_syscall(pid_t tid);
 
-
 #endif
