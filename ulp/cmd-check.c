@@ -44,6 +44,9 @@ int cmd_check(int argc, char **argv)
 	struct patch_file pf = PATCH_FILE_INIT;
 	struct runtime_view v = RUNTIME_VIEW_INIT;
 	uint32_t state = 0;
+	/* Only the patch's id is read: nothing of the file goes into the
+	 * process, so who could have written it does not matter here. */
+	trust_policy_set(TRUST_UNCHECKED, NULL);
 	r = patch_file_open(argv[optind], &pf);
 	if (r < 0)
 		log_error_errno(r, "cannot use live patch '%s'", argv[optind]);

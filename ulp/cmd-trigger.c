@@ -21,6 +21,7 @@
 #include "ulp/patch-list.h"
 #include "ulp/patch.h"
 #include "ulp/proc.h"
+#include "ulp/trust.h"
 
 #define DEFAULT_TIMEOUT_S 10
 /* Processes patched at once: enough to overlap targets' runtime calls
@@ -313,6 +314,42 @@ static void tally_process(struct tally *t, const struct run *run, size_t i)
 	t->rolled_back += rolled;
 }
 
+/* Set once a patch file was refused as unsafe: its error is said. */
+static bool unsafe_refused;
+
+/* The unsafe files said so far: a rollback reopens the same old patch
+ * files for each process, and one line each is enough. */
+#define UNSAFE_SAID_MAX 16
+static char unsafe_said[UNSAFE_SAID_MAX][PATH_MAX];
+
+static bool unsafe_said_before(const char *file)
+{
+	size_t i = 0;
+	for (; i < UNSAFE_SAID_MAX && unsafe_said[i][0]; i++)
+		if (strcmp(unsafe_said[i], file) == 0)
+			return true;
+	if (i < UNSAFE_SAID_MAX)
+		snprintf(unsafe_said[i], PATH_MAX, "%s", file);
+	return false;
+}
+
+/*
+ * What ulp/trust.c found wrong with a patch file, for every file this run
+ * opens: the ones named, and with --all-or-nothing the older ones a
+ * rollback applies again.
+ */
+static void unsafe_notice(const struct trust_finding *f, bool accepted)
+{
+	unsafe_refused |= !accepted;
+	if (unsafe_said_before(f->file))
+		return;
+	if (accepted) {
+		log_warn("--force: using live patch '%s' though %s", f->file, f->why);
+		return;
+	}
+	log_error("cannot use live patch '%s': %s; %s, or give --force to accept it", f->file, f->why, f->fix);
+}
+
 /* Open every patch file before touching any process: one that cannot be
  * used stops the run with nothing changed. */
 static int patches_open(const char *arg, bool recursive, bool revert, struct run *run)
@@ -333,6 +370,8 @@ static int patches_open(const char *arg, bool recursive, bool revert, struct run
 	r = run->pfs ? 0 : log_error_errno(-ENOMEM, "cannot read %zu live patches", l.n);
 	for (size_t i = 0; r == 0 && i < l.n; i++) {
 		r = patch_file_open(l.paths[i], &run->pfs[i]);
+		if (r == -EPERM && unsafe_refused)
+			break; /* said, with why and what to do */
 		if (r < 0)
 			log_error("cannot use live patch '%s': %s%s", l.paths[i], ulp_strerror(r),
 				  l.n > 1 ? "; no process was touched" : "");
@@ -433,13 +472,14 @@ int cmd_trigger(int argc, char **argv)
 		{ "disable-seccomp", no_argument, NULL, 'S' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "force", no_argument, NULL, 'F' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trigger_opts o = { .timeout_ms = DEFAULT_TIMEOUT_S * 1000 };
 	const char *spec = NULL;
 	unsigned jobs = DEFAULT_JOBS;
-	bool json = false, all_or_nothing = false, recursive = false;
+	bool json = false, all_or_nothing = false, recursive = false, force = false;
 	char *end;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "p:cj:r:" COMMON_SHORTOPTS, opts, NULL)) != -1) {
@@ -484,6 +524,9 @@ int cmd_trigger(int argc, char **argv)
 		case 'J':
 			json = true;
 			break;
+		case 'F':
+			force = true;
+			break;
 		case 'j':
 			jobs = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || jobs < 1 || jobs > FLEET_MAX_JOBS) {
@@ -507,6 +550,7 @@ int cmd_trigger(int argc, char **argv)
 	if (!options_agree(&o, file))
 		return EXIT_USAGE;
 
+	trust_policy_set(force ? TRUST_FORCE : TRUST_REFUSE, unsafe_notice);
 	interrupt_install();
 	struct run run = { .o = o, .jobs = jobs };
 	if (file && patches_open(file, recursive, o.revert, &run) < 0) {

@@ -44,7 +44,11 @@ int patch_file_open(const char *path, struct patch_file *ret_pf)
 	pf.path = realpath(path, NULL);
 	if (!pf.path)
 		return -errno;
-	int r = container_read(pf.path, &pf.c);
+	/* Checked before it is even read: a file others could change is
+	 * refused unless the command said --force (ulp/trust.h). */
+	int r = trust_enforce(pf.path);
+	if (r == 0)
+		r = container_read(pf.path, &pf.c);
 	if (r < 0) {
 		patch_file_release(&pf);
 		return r;

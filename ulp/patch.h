@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "packer/container.h"
+#include "ulp/trust.h"
 
 struct patch_file {
 	char *path; /* absolute: the target opens it */
@@ -22,6 +23,12 @@ struct patch_file {
 #define PATCH_FILE_INIT {.path = NULL, .c = CONTAINER_INIT}
 /* clang-format on */
 
+/*
+ * patch_file_open() - read and validate the live patch at @path, for
+ * loading into processes.  A file someone other than root or the user
+ * running ulp could change is refused with -EPERM, or accepted under
+ * TRUST_FORCE, as the command set trust_policy_set() (ulp/trust.h).
+ */
 int patch_file_open(const char *path, struct patch_file *ret_pf);
 void patch_file_release(struct patch_file *pf);
 

@@ -17,8 +17,9 @@
 static const struct command commands[] = {
 	{ "trigger", cmd_trigger,
 	  "[-p PID|NAME-WILDCARD] [--revert | --revert-all=LIB|target] [--all-or-nothing] [--recursive] "
-	  "[--timeout=S] [-r N] [--no-stack-check] [--disable-seccomp] [-j N] [--json] [-c] FILE.so|'DIR/*.so'|DIR\n"
-	  "--revert-all=LIB [-p PID|NAME-WILDCARD] [--timeout=S] [-r N] [--no-stack-check] [-j N] [--json]",
+	  "[--timeout=S] [-r N] [--no-stack-check] [--disable-seccomp] [-j N] [--json] [--force] [-c] "
+	  "FILE.so|'DIR/*.so'|DIR\n"
+	  "--revert-all=LIB [-p PID|NAME-WILDCARD] [--timeout=S] [-r N] [--no-stack-check] [-j N] [--json] [--force]",
 	  "apply (or revert) live patches in running processes" },
 	{ "check", cmd_check, "-p PID [--json] FILE.so", "exit 1 if the patch is applied in PID, 0 if not" },
 	{ "messages", cmd_messages, "-p PID", "print the runtime's log from inside a process" },
