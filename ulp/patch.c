@@ -927,6 +927,13 @@ void patch_undo_revert_all(pid_t pid, const struct patch_file *pf, const struct 
 			snprintf(rep->msg, sizeof(rep->msg), "cannot read '%.256s' again: %s", paths[k],
 				 ulp_strerror(r));
 			ok = false;
+		} else if (memcmp(old.c.digest, done->prior[k], ULP_DIGEST_LEN) != 0) {
+			/* Another file at that path now: not the patch that went out. */
+			rep->outcome = OUTCOME_FAILED;
+			snprintf(rep->msg, sizeof(rep->msg),
+				 "'%.256s' is no longer the patch that was applied there (its contents changed)",
+				 paths[k]);
+			ok = false;
 		} else {
 			ok = undo_step(pid, &old, o, false, rep);
 		}
