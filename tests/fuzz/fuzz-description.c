@@ -10,7 +10,9 @@
  *   - an error names the file and a line that exists: "FILE:LINE: ...";
  *   - what it accepts has a patch path, at least one pair, names that are
  *     non-empty without white space, no function replaced twice, no patch
- *     variable set twice, and line numbers inside the text.
+ *     variable set twice, and line numbers inside the text;
+ *   - the offsets of a reference are the numbers its line writes (read
+ *     again here from the text), so none is accepted that does not fit.
  * description_release() then runs twice (it must be safe on a released
  * description).
  */
@@ -49,7 +51,43 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static void check_accepted(const struct description *d, unsigned nlines)
+/* The hex number @s (with or without "0x"); false if it needs more than
+ * 64 bits. */
+static bool hex_value(const char *s, uint64_t *ret)
+{
+	uint64_t v = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s; s++) {
+		if (v >> 60)
+			return false;
+		v = v << 4 | (uint64_t)(isdigit((unsigned char)*s) ? *s - '0' : tolower((unsigned char)*s) - 'a' + 10);
+	}
+	*ret = v;
+	return true;
+}
+
+/* The offsets "#sym:ref:TOFF:POFF" on line @line of @text, as written. */
+static void check_offsets(const char *text, size_t len, const struct dsc_ref *r)
+{
+	const char *s = text, *end = text + len;
+	for (unsigned l = 1; l < r->line; l++)
+		s = (const char *)memchr(s, '\n', (size_t)(end - s)) + 1;
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	char *line = strndup(s, (size_t)((nl ? nl : end) - s));
+	require(line);
+	size_t n = strlen(line);
+	while (n > 0 && isspace((unsigned char)line[n - 1]))
+		line[--n] = '\0';
+	char *toff = strchr(strchr(line, ':') + 1, ':') + 1, *poff = strchr(toff, ':') + 1;
+	poff[-1] = '\0';
+	uint64_t t, p;
+	require(hex_value(toff, &t) && t == r->target_off);
+	require(hex_value(poff, &p) && p == r->patch_off);
+	free(line);
+}
+
+static void check_accepted(const struct description *d, const char *text, size_t len, unsigned nlines)
 {
 	require(d->file && strcmp(d->file, FILE_NAME) == 0);
 	require(d->nlines == nlines);
@@ -68,6 +106,8 @@ static void check_accepted(const struct description *d, unsigned nlines)
 		require(name_ok(r->target_sym) && name_ok(r->patch_sym));
 		require(r->has_offsets || (r->target_off == 0 && r->patch_off == 0));
 		require(r->line > d->patch_line && r->line <= nlines);
+		if (r->has_offsets)
+			check_offsets(text, len, r);
 		for (size_t j = 0; j < i; j++)
 			require(strcmp(d->refs[j].patch_sym, r->patch_sym) != 0);
 	}
@@ -102,7 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	int r = description_parse(FILE_NAME, (const char *)data, size, &d, &err);
 	if (r == 0)
-		check_accepted(&d, nlines);
+		check_accepted(&d, (const char *)data, size, nlines);
 	else
 		check_refused(r, err.msg, nlines);
 	description_release(&d);
