@@ -365,6 +365,61 @@ static int meta_parse_fields(struct container *c)
 	return r < 0 ? r : meta_parse_refs(c, refs_off);
 }
 
+/* --- the patch object's own offsets --- */
+
+/*
+ * segment_covers() - whether [addr, addr + len) lies in one PT_LOAD
+ * segment of @v with @flag and, for PF_W, outside PT_GNU_RELRO (read-only
+ * once relocated): the rule the runtime applies to the mapped patch.
+ */
+static bool segment_covers(const struct elf_view *v, uint64_t addr, uint64_t len, uint32_t flag)
+{
+	const uint8_t *f = v->file;
+	uint64_t phoff = field_get(f, FIELD(Elf64_Ehdr, e_phoff));
+	uint64_t phnum = field_get(f, FIELD(Elf64_Ehdr, e_phnum));
+	if (phnum == PN_XNUM)
+		phnum = shdr_get(v, 0, FIELD(Elf64_Shdr, sh_info));
+	if (field_get(f, FIELD(Elf64_Ehdr, e_phentsize)) != sizeof(Elf64_Phdr) ||
+	    !range_ok(phoff, phnum * sizeof(Elf64_Phdr), v->len))
+		return false;
+	bool inside = false;
+	for (uint64_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = f + phoff + i * sizeof(Elf64_Phdr);
+		uint32_t type = (uint32_t)field_get(ph, FIELD(Elf64_Phdr, p_type));
+		uint32_t flags = (uint32_t)field_get(ph, FIELD(Elf64_Phdr, p_flags));
+		uint64_t vaddr = field_get(ph, FIELD(Elf64_Phdr, p_vaddr));
+		uint64_t memsz = field_get(ph, FIELD(Elf64_Phdr, p_memsz));
+		if (type == PT_LOAD && (flags & flag) && addr >= vaddr && range_ok(addr - vaddr, len, memsz))
+			inside = true;
+		if (flag == PF_W && type == PT_GNU_RELRO && addr + len > vaddr && addr - vaddr < memsz)
+			return false;
+	}
+	return inside;
+}
+
+/*
+ * Each new function in the patch object's code, each reference variable
+ * in its writable data, each hook in its code.  The runtime checks the
+ * same in the target, but only after dlopen() ran the patch's
+ * constructors there: refused here, such a container never reaches a
+ * process.  (Where the target's functions are only the target can say.)
+ */
+static int patch_offsets_check(const struct elf_view *v, const struct container *c)
+{
+	for (uint32_t i = 0; i < c->nfuncs; i++) {
+		const struct container_func *f = &c->funcs[i];
+		if (!segment_covers(v, f->new_off, f->new_size ? f->new_size : 1, PF_X))
+			return -ULP_E_MALFORMED;
+	}
+	for (uint32_t i = 0; i < c->nrefs; i++) {
+		const struct container_ref *ref = &c->refs[i];
+		uint32_t flag = container_ref_is_hook(ref->kind) ? PF_X : PF_W;
+		if (!segment_covers(v, ref->patch_off, ref_patch_width(ref->kind), flag))
+			return -ULP_E_MALFORMED;
+	}
+	return 0;
+}
+
 int container_parse(const uint8_t *file, size_t len, struct container *ret_c)
 {
 	struct container c = CONTAINER_INIT;
@@ -393,6 +448,8 @@ int container_parse(const uint8_t *file, size_t len, struct container *ret_c)
 	memcpy(c.meta, file + meta.offset, meta.size);
 	c.meta_len = meta.size;
 	r = meta_parse_fields(&c);
+	if (r == 0)
+		r = patch_offsets_check(&v, &c);
 	if (r < 0)
 		goto out;
 	*ret_c = c;

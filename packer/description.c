@@ -112,6 +112,15 @@ static bool is_hex(const char *s)
 	return true;
 }
 
+/* Whether the hex number @s (is_hex() said it is one) fits in 64 bits:
+ * strtoull() would silently make a longer one UINT64_MAX. */
+static bool hex_fits(const char *s)
+{
+	errno = 0;
+	strtoull(s, NULL, 16);
+	return errno != ERANGE;
+}
+
 /*
  * "#target_sym:patch_ref[:TOFF:POFF]", "#%" for thread-local variables.
  * The offsets are hexadecimal, with or without "0x".
@@ -135,6 +144,11 @@ static int line_reference(struct parser *p, char *text)
 		return parse_fail(p, -ULP_E_DESCRIPTION,
 				  "malformed reference; write '#target_sym:patch_ref' or "
 				  "'#target_sym:patch_ref:TOFF:POFF' with hex offsets ('#%%' for TLS)");
+	for (int i = 2; i < n; i++)
+		if (!hex_fits(field[i]))
+			return parse_fail(p, -ULP_E_DESCRIPTION,
+					  "offset '%s' does not fit in 64 bits; write the symbol's offset in hex",
+					  field[i]);
 	for (size_t i = 0; i < p->d.nrefs; i++)
 		if (strcmp(p->d.refs[i].patch_sym, field[1]) == 0)
 			return parse_fail(p, -ULP_E_DESCRIPTION,

@@ -89,32 +89,44 @@ static uint8_t *file_get(const char *path, size_t *len)
 
 /*
  * A minimal ELF64 shared object: header, 32 bytes of "code", a section
- * name table, and the headers of three sections (null, .text, .shstrtab).
+ * name table, two program headers, and the headers of three sections
+ * (null, .text, .shstrtab).  The segments are where the spec's patch
+ * offsets point: code at 0x1000 (functions, hooks), writable data at
+ * 0x4000 (reference variables); the container checks that they are.
  */
 static size_t tiny_elf(uint8_t *out)
 {
 	static const char names[] = "\0.text\0.shstrtab";
+	enum { PHOFF = 64 + 32 + 24 };
 	Elf64_Ehdr eh = {
 		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT },
 		.e_type = ET_DYN,
 		.e_machine = EM_X86_64,
 		.e_version = EV_CURRENT,
+		.e_phoff = PHOFF,
 		.e_ehsize = sizeof(Elf64_Ehdr),
+		.e_phentsize = sizeof(Elf64_Phdr),
+		.e_phnum = 2,
 		.e_shentsize = sizeof(Elf64_Shdr),
-		.e_shoff = 64 + 32 + 24,
+		.e_shoff = PHOFF + 2 * sizeof(Elf64_Phdr),
 		.e_shnum = 3,
 		.e_shstrndx = 2,
+	};
+	Elf64_Phdr ph[2] = {
+		{ .p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 64, .p_vaddr = 0x1000, .p_memsz = 0x1000 },
+		{ .p_type = PT_LOAD, .p_flags = PF_R | PF_W, .p_vaddr = 0x4000, .p_memsz = 0x100 },
 	};
 	Elf64_Shdr sh[3] = {
 		{ 0 },
 		{ .sh_name = 1, .sh_type = SHT_PROGBITS, .sh_offset = 64, .sh_size = 32, .sh_addralign = 16 },
 		{ .sh_name = 7, .sh_type = SHT_STRTAB, .sh_offset = 96, .sh_size = sizeof(names), .sh_addralign = 1 },
 	};
-	memset(out, 0, 64 + 32 + 24);
+	memset(out, 0, PHOFF);
 	memcpy(out, &eh, sizeof(eh));
 	for (int i = 0; i < 32; i++)
 		out[64 + i] = (uint8_t)(0xa0 + i);
 	memcpy(out + 96, names, sizeof(names));
+	memcpy(out + PHOFF, ph, sizeof(ph));
 	memcpy(out + eh.e_shoff, sh, sizeof(sh));
 	return eh.e_shoff + sizeof(sh);
 }
@@ -221,7 +233,7 @@ enum {
 
 /* --- round trips --- */
 
-static void check_spec(const struct container *c)
+static void check_spec(const struct container *c, const struct container_spec *s)
 {
 	assert_int_equal(c->version, ULP_META_VERSION);
 	assert_string_equal(c->target_name, "libfoo.so.1");
@@ -229,24 +241,57 @@ static void check_spec(const struct container *c)
 	assert_memory_equal(c->buildid, buildid, sizeof(buildid));
 	assert_int_equal(c->nfuncs, 2);
 	for (int i = 0; i < 2; i++) {
-		assert_string_equal(c->funcs[i].old_name, funcs[i].old_name);
-		assert_string_equal(c->funcs[i].new_name, funcs[i].new_name);
-		assert_int_equal(c->funcs[i].old_off, funcs[i].old_off);
-		assert_int_equal(c->funcs[i].old_size, funcs[i].old_size);
-		assert_int_equal(c->funcs[i].new_off, funcs[i].new_off);
-		assert_int_equal(c->funcs[i].new_size, funcs[i].new_size);
+		assert_string_equal(c->funcs[i].old_name, s->funcs[i].old_name);
+		assert_string_equal(c->funcs[i].new_name, s->funcs[i].new_name);
+		assert_int_equal(c->funcs[i].old_off, s->funcs[i].old_off);
+		assert_int_equal(c->funcs[i].old_size, s->funcs[i].old_size);
+		assert_int_equal(c->funcs[i].new_off, s->funcs[i].new_off);
+		assert_int_equal(c->funcs[i].new_size, s->funcs[i].new_size);
 	}
 	assert_int_equal(c->ncomments, 2);
 	assert_string_equal(c->comments[0], comments[0]);
 	assert_string_equal(c->comments[1], comments[1]);
 	assert_int_equal(c->nrefs, 4);
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(c->refs[i].kind, refs[i].kind);
-		assert_string_equal(c->refs[i].target_sym, refs[i].target_sym);
-		assert_string_equal(c->refs[i].patch_sym, refs[i].patch_sym);
-		assert_int_equal(c->refs[i].target_off, refs[i].target_off);
-		assert_int_equal(c->refs[i].patch_off, refs[i].patch_off);
+		assert_int_equal(c->refs[i].kind, s->refs[i].kind);
+		assert_string_equal(c->refs[i].target_sym, s->refs[i].target_sym);
+		assert_string_equal(c->refs[i].patch_sym, s->refs[i].patch_sym);
+		assert_int_equal(c->refs[i].target_off, s->refs[i].target_off);
+		assert_int_equal(c->refs[i].patch_off, s->refs[i].patch_off);
 	}
+}
+
+/*
+ * @spec with its patch offsets moved into the segments of the ELF file
+ * @elf, as they are into tiny_elf()'s: functions and hooks by their
+ * distance from 0x1000 into the code, reference variables by theirs from
+ * 0x4070 to the end of the writable data (.bss, past RELRO).
+ */
+static struct container_spec spec_moved(const uint8_t *elf, struct container_func fs[2], struct container_ref rs[4])
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	uint64_t code = 0, data_end = 0;
+	memcpy(&eh, elf, sizeof(eh));
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		memcpy(&ph, elf + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
+			code = ph.p_vaddr;
+		if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W))
+			data_end = ph.p_vaddr + ph.p_memsz;
+	}
+	assert_true(code && data_end);
+	struct container_spec s = spec;
+	memcpy(fs, funcs, sizeof(funcs));
+	memcpy(rs, refs, sizeof(refs));
+	for (int i = 0; i < 2; i++)
+		fs[i].new_off = code + (funcs[i].new_off - 0x1000);
+	for (int i = 0; i < 4; i++)
+		rs[i].patch_off = container_ref_is_hook(refs[i].kind) ? code + (refs[i].patch_off - 0x1000)
+								      : data_end - (0x4070 - refs[i].patch_off);
+	s.funcs = fs;
+	s.refs = rs;
+	return s;
 }
 
 /* References the runtime could not act on safely are refused: the writer
@@ -258,14 +303,15 @@ static void test_bad_refs(void **state)
 		struct container_ref ref[2];
 		uint32_t n;
 	} bad[] = {
-		{ { { 0, "a", "b", 0, 0 } }, 1 },				   /* no kind */
-		{ { { CONTAINER_REF_KIND_MAX + 1, "a", "b", 0, 0 } }, 1 },	   /* unknown kind */
-		{ { { CONTAINER_REF_ADDR, "", "b", 0, 0 } }, 1 },		   /* no target name */
-		{ { { CONTAINER_REF_ADDR, "a", "b", 0, UINT64_MAX - 3 } }, 1 },	   /* wraps */
-		{ { { CONTAINER_REF_ORIGINAL, "bar", "b", 0x3000, 0 } }, 1 },	   /* not replaced */
-		{ { { CONTAINER_REF_PRE_PATCH, "pre_patch", "f", 8, 0x10 } }, 1 }, /* hook with target */
-		{ { { CONTAINER_REF_POST_UNPATCH, "post_unpatch", "f", 0, 0x10 },
-		    { CONTAINER_REF_POST_UNPATCH, "post_unpatch", "g", 0, 0x20 } },
+		/* patch offsets in tiny_elf()'s segments: refused for what is named */
+		{ { { 0, "a", "b", 0, 0x4040 } }, 1 },				     /* no kind */
+		{ { { CONTAINER_REF_KIND_MAX + 1, "a", "b", 0, 0x4040 } }, 1 },	     /* unknown kind */
+		{ { { CONTAINER_REF_ADDR, "", "b", 0, 0x4040 } }, 1 },		     /* no target name */
+		{ { { CONTAINER_REF_ADDR, "a", "b", 0, UINT64_MAX - 3 } }, 1 },	     /* wraps */
+		{ { { CONTAINER_REF_ORIGINAL, "bar", "b", 0x3000, 0x4040 } }, 1 },   /* not replaced */
+		{ { { CONTAINER_REF_PRE_PATCH, "pre_patch", "f", 8, 0x1300 } }, 1 }, /* hook with target */
+		{ { { CONTAINER_REF_POST_UNPATCH, "post_unpatch", "f", 0, 0x1300 },
+		    { CONTAINER_REF_POST_UNPATCH, "post_unpatch", "g", 0, 0x1310 } },
 		  2 }, /* one hook twice */
 	};
 	uint8_t elf[512];
@@ -290,7 +336,7 @@ static void test_roundtrip(void **state)
 	file_write(path_in_dir("in.so"), elf, elf_len);
 	assert_int_equal(container_write(path_in_dir("in.so"), path_in_dir("out.so"), &spec), 0);
 	assert_int_equal(container_read(path_in_dir("out.so"), &c), 0);
-	check_spec(&c);
+	check_spec(&c, &spec);
 
 	/* The digest is SHA-256 of the file with its own 32 bytes zeroed. */
 	uint8_t *f = file_get(path_in_dir("out.so"), &len);
@@ -359,11 +405,14 @@ static void test_real_elf(void **state)
 {
 	(void)state;
 	struct container c = CONTAINER_INIT;
+	struct container_func fs[2];
+	struct container_ref rs[4];
 	size_t in_len, out_len;
-	assert_int_equal(container_write("/proc/self/exe", path_in_dir("exe.so"), &spec), 0);
-	assert_int_equal(container_read(path_in_dir("exe.so"), &c), 0);
-	check_spec(&c);
 	uint8_t *in = file_get("/proc/self/exe", &in_len);
+	struct container_spec s = spec_moved(in, fs, rs);
+	assert_int_equal(container_write("/proc/self/exe", path_in_dir("exe.so"), &s), 0);
+	assert_int_equal(container_read(path_in_dir("exe.so"), &c), 0);
+	check_spec(&c, &s);
 	uint8_t *out = file_get(path_in_dir("exe.so"), &out_len);
 	assert_true(out_len > in_len);
 	assert_memory_equal(out + sizeof(Elf64_Ehdr), in + sizeof(Elf64_Ehdr), in_len - sizeof(Elf64_Ehdr));
@@ -538,7 +587,13 @@ static void test_write_failures(void **state)
 	bad.nfuncs = 1;
 	bad.funcs = &zero_size;
 	assert_int_equal(container_write(path_in_dir("text.so"), out, &bad), -EINVAL);
-	assert_int_equal(container_write("/proc/self/exe", "/nonexistent-dir/out.so", &spec), -ENOENT);
+	struct container_func fs[2];
+	struct container_ref rs[4];
+	size_t exe_len;
+	uint8_t *exe = file_get("/proc/self/exe", &exe_len);
+	struct container_spec moved = spec_moved(exe, fs, rs);
+	free(exe);
+	assert_int_equal(container_write("/proc/self/exe", "/nonexistent-dir/out.so", &moved), -ENOENT);
 
 	size_t len;
 	uint8_t *f = file_get(out, &len);

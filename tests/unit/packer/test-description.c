@@ -69,10 +69,11 @@ static void test_refs(void **state)
 	const char *text = "p.so\n@t.so\nmemcpy@GLIBC_2.2.5:my_memcpy\n"
 			   "#counter:counter_ref\n"
 			   "#helper[b.c]:helper_ref:0x1a2B:40\n"
-			   "#%tls_var:tls_ref:10:0X20\n";
+			   "#%tls_var:tls_ref:10:0X20\n"
+			   "#edge:edge_ref:ffffffffffffffff:000000000000000000010\n";
 	assert_int_equal(parse(text, &d, &err), 0);
 	assert_string_equal(d.pairs[0].old_name, "memcpy@GLIBC_2.2.5");
-	assert_int_equal(d.nrefs, 3);
+	assert_int_equal(d.nrefs, 4);
 	assert_string_equal(d.refs[0].target_sym, "counter");
 	assert_string_equal(d.refs[0].patch_sym, "counter_ref");
 	assert_false(d.refs[0].tls);
@@ -86,6 +87,9 @@ static void test_refs(void **state)
 	assert_string_equal(d.refs[2].target_sym, "tls_var");
 	assert_int_equal(d.refs[2].target_off, 0x10);
 	assert_int_equal(d.refs[2].patch_off, 0x20);
+	/* The largest offset, and leading zeros: 64 bits, not 16 digits. */
+	assert_int_equal(d.refs[3].target_off, UINT64_MAX);
+	assert_int_equal(d.refs[3].patch_off, 0x10);
 	description_release(&d);
 }
 
@@ -132,6 +136,10 @@ static const struct bad_case {
 	{ "p.so\n@t.so\n#sym:ref:10:xyz\n", -ULP_E_DESCRIPTION,
 	  "t.dsc:3: malformed reference; write '#target_sym:patch_ref' or '#target_sym:patch_ref:TOFF:POFF' "
 	  "with hex offsets ('#%' for TLS)" },
+	{ "p.so\n@t.so\nf:g\n#sym:ref:10000000000000000:8\n", -ULP_E_DESCRIPTION,
+	  "t.dsc:4: offset '10000000000000000' does not fit in 64 bits; write the symbol's offset in hex" },
+	{ "p.so\n@t.so\nf:g\n#%sym:ref:0:0x1ffffffffffffffff\n", -ULP_E_DESCRIPTION,
+	  "t.dsc:4: offset '0x1ffffffffffffffff' does not fit in 64 bits; write the symbol's offset in hex" },
 	{ "p.so\n@t.so\n#:ref\n", -ULP_E_DESCRIPTION,
 	  "t.dsc:3: malformed reference; write '#target_sym:patch_ref' or '#target_sym:patch_ref:TOFF:POFF' "
 	  "with hex offsets ('#%' for TLS)" },
