@@ -244,6 +244,38 @@ static const char *meta_str(const struct container *c, uint32_t off)
 	return memchr(s, '\0', strtab_size - off) ? s : NULL;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int off_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Two pairs for one function would patch it twice.  Sorted, any two
+ * equal names are neighbours: a hostile container with a million pairs
+ * costs a sort, not a million squared comparisons.
+ */
+static int funcs_unique(const struct container *c)
+{
+	const char **names = malloc(c->nfuncs * sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < c->nfuncs; i++)
+		names[i] = c->funcs[i].old_name;
+	qsort(names, c->nfuncs, sizeof(*names), name_cmp);
+	int r = 0;
+	for (uint32_t i = 1; r == 0 && i < c->nfuncs; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			r = -ULP_E_MALFORMED;
+	free(names);
+	return r;
+}
+
 static int meta_parse_funcs(struct container *c, uint32_t funcs_off)
 {
 	c->funcs = calloc(c->nfuncs, sizeof(*c->funcs));
@@ -262,12 +294,8 @@ static int meta_parse_funcs(struct container *c, uint32_t funcs_off)
 			return -ULP_E_MALFORMED;
 		if (f->old_size == 0 || f->old_off + f->old_size < f->old_off || f->new_off + f->new_size < f->new_off)
 			return -ULP_E_MALFORMED;
-		/* Two pairs for one function would patch it twice. */
-		for (uint32_t j = 0; j < i; j++)
-			if (strcmp(c->funcs[j].old_name, f->old_name) == 0)
-				return -ULP_E_MALFORMED;
 	}
-	return 0;
+	return funcs_unique(c);
 }
 
 static int meta_parse_comments(struct container *c, uint32_t comments_off)
@@ -291,7 +319,8 @@ static uint64_t ref_patch_width(uint32_t kind)
 	return kind == CONTAINER_REF_TLS ? 16 : kind <= CONTAINER_REF_ORIGINAL ? 8 : 1;
 }
 
-static bool ref_ok(const struct container *c, const struct container_ref *ref, uint32_t i)
+/* @olds: the replaced functions' offsets, sorted (for original bodies). */
+static bool ref_ok(const struct container *c, const struct container_ref *ref, uint32_t i, const uint64_t *olds)
 {
 	if (ref->kind == 0 || ref->kind > CONTAINER_REF_KIND_MAX || !ref->target_sym || !ref->patch_sym ||
 	    !*ref->target_sym || !*ref->patch_sym || ref->patch_off + ref_patch_width(ref->kind) < ref->patch_off)
@@ -307,10 +336,7 @@ static bool ref_ok(const struct container *c, const struct container_ref *ref, u
 		return true;
 	/* The original body of a function this patch does not replace
 	 * would be the same as its address: a packer bug. */
-	for (uint32_t j = 0; j < c->nfuncs; j++)
-		if (c->funcs[j].old_off == ref->target_off)
-			return true;
-	return false;
+	return bsearch(&ref->target_off, olds, c->nfuncs, sizeof(*olds), off_cmp) != NULL;
 }
 
 static int meta_parse_refs(struct container *c, uint32_t refs_off)
@@ -318,8 +344,15 @@ static int meta_parse_refs(struct container *c, uint32_t refs_off)
 	if (c->nrefs == 0)
 		return 0;
 	c->refs = calloc(c->nrefs, sizeof(*c->refs));
-	if (!c->refs)
+	uint64_t *olds = malloc(c->nfuncs * sizeof(*olds));
+	if (!c->refs || !olds) {
+		free(olds);
 		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < c->nfuncs; i++)
+		olds[i] = c->funcs[i].old_off;
+	qsort(olds, c->nfuncs, sizeof(*olds), off_cmp);
+	int r = 0;
 	for (uint32_t i = 0; i < c->nrefs; i++) {
 		const uint8_t *e = c->meta + refs_off + (size_t)i * ULP_META_REF_SIZE;
 		struct container_ref *ref = &c->refs[i];
@@ -328,10 +361,13 @@ static int meta_parse_refs(struct container *c, uint32_t refs_off)
 		ref->patch_sym = meta_str(c, LE32(e + 8));
 		ref->target_off = LE64(e + 16);
 		ref->patch_off = LE64(e + 24);
-		if (LE32(e + 12) != 0 || !ref_ok(c, ref, i))
-			return -ULP_E_MALFORMED;
+		if (LE32(e + 12) != 0 || !ref_ok(c, ref, i, olds)) {
+			r = -ULP_E_MALFORMED;
+			break;
+		}
 	}
-	return 0;
+	free(olds);
+	return r;
 }
 
 /* Every count, offset and string of the header, against the section. */
@@ -366,6 +402,8 @@ static int meta_parse_fields(struct container *c)
 }
 
 /* --- the patch object's own offsets --- */
+
+#define PATCH_PHNUM_MAX 64
 
 /*
  * segment_covers() - whether [addr, addr + len) lies in one PT_LOAD
@@ -406,6 +444,11 @@ static bool segment_covers(const struct elf_view *v, uint64_t addr, uint64_t len
  */
 static int patch_offsets_check(const struct elf_view *v, const struct container *c)
 {
+	/* Each check walks the program headers: a linker writes a dozen, and
+	 * a hostile file must not make that a walk of millions per entry. */
+	uint64_t phnum = field_get(v->file, FIELD(Elf64_Ehdr, e_phnum));
+	if (phnum == PN_XNUM || phnum > PATCH_PHNUM_MAX)
+		return -ULP_E_MALFORMED;
 	for (uint32_t i = 0; i < c->nfuncs; i++) {
 		const struct container_func *f = &c->funcs[i];
 		if (!segment_covers(v, f->new_off, f->new_size ? f->new_size : 1, PF_X))
