@@ -132,8 +132,13 @@ cleanup() {
 	trap - EXIT INT TERM HUP
 	# a reader of our output may be gone: finish the clean-up regardless
 	trap '' PIPE
-	for pid in "${PIDS[@]}"; do
-		kill_pid "$pid"
+	# Newest first: a process started to trace an older one (ptrace-probe
+	# --hold) goes before it, or the older one, killed while traced, would
+	# stay a zombie that only its tracer can release, and the wait for it
+	# would hang.
+	local i
+	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+		kill_pid "${PIDS[i]}"
 	done
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
 		dump_logs
