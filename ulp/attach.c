@@ -134,8 +134,16 @@ int process_attach(const struct remote *mem, struct process *ret_p)
 	return 0;
 }
 
+/* A system call stop of a thread run with PTRACE_SYSCALL (borrowed, or
+ * let run out): no signal, whatever WSTOPSIG() says. */
+static bool stop_is_syscall(int status)
+{
+	return WIFSTOPPED(status) && WSTOPSIG(status) == (SIGTRAP | 0x80);
+}
+
 /* Record what a wait status says about @t. Return 1 if @t is now stopped,
- * 0 if it is gone. */
+ * 0 if it is gone.  A system call stop carries no signal; whether our
+ * interrupt is still pending behind it is thread_stop()'s to settle. */
 static int thread_note_status(struct thread *t, int status)
 {
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
@@ -144,12 +152,7 @@ static int thread_note_status(struct thread *t, int status)
 		return 0;
 	}
 	t->stopped = true;
-	if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
-		/* A system call stop of a thread we run with PTRACE_SYSCALL
-		 * (a runtime call left to end on its own): no signal, and our
-		 * interrupt is still pending. */
-		t->trap_pending = true;
-	} else if (status >> 16 != PTRACE_EVENT_STOP) {
+	if (status >> 16 != PTRACE_EVENT_STOP && !stop_is_syscall(status)) {
 		/* A signal-delivery stop: the signal goes on at resume, and
 		 * our interrupt is still pending behind it. */
 		t->sig = WSTOPSIG(status);
@@ -227,20 +230,48 @@ static int thread_interrupt(struct thread *t)
 	return 0;
 }
 
-int thread_stop(struct process *p, struct thread *t, int timeout_ms)
+/* Wait (bounded) for the stop an interrupt sent to @t asked for. */
+static int thread_wait_stop(struct process *p, struct thread *t, int timeout_ms, int *ret_status)
 {
-	int r = thread_interrupt(t);
-	if (r < 0 || t->gone || t->stopped)
-		return r;
-	int status;
-	r = thread_wait_event(p, t, timeout_ms, &status);
+	int r = thread_wait_event(p, t, timeout_ms, ret_status);
 	if (r == -ESRCH)
 		return 0;
 	if (r < 0)
 		return r;
 	t->interrupted = false;
-	thread_note_status(t, status);
+	thread_note_status(t, *ret_status);
 	return 0;
+}
+
+int thread_stop(struct process *p, struct thread *t, int timeout_ms)
+{
+	int r = thread_interrupt(t);
+	if (r < 0 || t->gone || t->stopped)
+		return r;
+	int status = 0;
+	r = thread_wait_stop(p, t, timeout_ms, &status);
+	if (r < 0 || !t->stopped || !stop_is_syscall(status))
+		return r;
+	/*
+	 * A thread run with PTRACE_SYSCALL stopped at a system call.  Any
+	 * ptrace stop it takes after PTRACE_INTERRUPT consumes the interrupt,
+	 * one it took just before leaves it pending, and nothing tells which.
+	 * Interrupt it again (then one is pending either way) and let it take
+	 * that: it ends in an ordinary interrupt stop with nothing pending,
+	 * which is what every caller expects.  From an exit stop nothing of
+	 * the program runs meanwhile; from an entry stop the system call is
+	 * made first, as if the interrupt had come a moment later.
+	 */
+	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0 || ptrace(PTRACE_CONT, t->tid, NULL, NULL) < 0) {
+		if (errno != ESRCH)
+			return -errno;
+		t->gone = true;
+		t->stopped = false;
+		return 0;
+	}
+	t->stopped = false;
+	t->interrupted = true;
+	return thread_wait_stop(p, t, timeout_ms, &status);
 }
 
 int thread_syscall_cont(struct thread *t)
