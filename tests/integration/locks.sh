@@ -1,11 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# locks.sh - locks-prog's 16 threads hammer the locks a patch load needs
+# locks.sh - patching threads that hold or wait for locks.
+#
+# Part 1: locks-prog --gate's thread spins inside locks_wait(), then waits
+# there for a mutex another thread holds most of the time.  A stop that
+# finds it spinning lets it run out alone; it then waits for the mutex a
+# stopped thread holds, and the run-out gives up: the thread must be given
+# back and run on (it used to stay stopped until ulp exited, so the
+# trigger failed after its whole --timeout).  LOCKS_GATE_CYCLES (default
+# 50) apply/revert cycles: each trigger must patch within 3 s, and some
+# must have let the thread run out.
+#
+# Part 2: locks-prog's 16 threads hammer the locks a patch load needs
 # (malloc/realloc/free of varied sizes, large ones mmap()ed; dlopen and
 # dlclose of liblocksdl.so; fork, the child exiting at once or exec'ing
 # /bin/true) while locks_value(), which they call in their loop and which
 # allocates inside, is applied and reverted LOCKS_CYCLES times (default
-# 100; 1000 in the soak).
+# 50, about 20 s here; 1000 in the soak, locks-soak: meson test -C BUILD
+# --suite soak locks-soak).
 #
 # Each trigger must patch, or fail cleanly: exit 1 with an error line, the
 # process as it was (the threads still see the version before, and ulp
@@ -17,13 +29,35 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-CYCLES=${LOCKS_CYCLES:-100}
+GATE_CYCLES=${LOCKS_GATE_CYCLES:-50}
+CYCLES=${LOCKS_CYCLES:-50}
 TRIGGER_TIMEOUT=${LOCKS_TRIGGER_TIMEOUT:-5}
 MAX_TIMEOUTS=${LOCKS_MAX_TIMEOUTS:-$((CYCLES * 2 / 100))}
 MAX_ATTEMPTS=3 # per operation: a timeout is retried this many times
 P=$(container locks)
 old=41 new=82 # LOCKS_OLD, LOCKS_NEW in tests/targets/locks-churn.h
 
+step "part 1: a thread let run out into a mutex a stopped thread holds; $GATE_CYCLES cycles"
+target_start g "$TARGETS/locks-prog" --gate
+gpid=$(tpid g)
+ask g "expect $old" '^ok$'
+runouts=0
+t0=$(now_ms)
+QUIET=1
+for ((i = 1; i <= GATE_CYCLES; i++)); do
+	trigger_ok "$gpid" "$P" -v --timeout=3
+	runouts=$((runouts + $(grep -c 'letting it run out alone' <<<"$ERR")))
+	ask g "expect $new" '^ok$'
+	trigger_ok "$gpid" "$P" --revert -v --timeout=3
+	runouts=$((runouts + $(grep -c 'letting it run out alone' <<<"$ERR")))
+	ask g "expect $old" '^ok$'
+done
+QUIET=
+log "$GATE_CYCLES cycles in $(($(now_ms) - t0)) ms; the thread was let run out $runouts times"
+((runouts > 0)) || fail "no trigger let the thread run out: the part tested nothing"
+target_stop g
+
+step "part 2: 16 threads taking the allocator's, loader's and fork's locks"
 target_start l "$TARGETS/locks-prog"
 pid=$(tpid l)
 
@@ -78,7 +112,7 @@ op() {
 }
 
 ask l "expect $old" '^ok$'
-step "$CYCLES apply/revert cycles, each trigger with --timeout=$TRIGGER_TIMEOUT"
+log "$CYCLES apply/revert cycles, each trigger with --timeout=$TRIGGER_TIMEOUT"
 t0=$(now_ms)
 QUIET=1
 for ((i = 1; i <= CYCLES; i++)); do

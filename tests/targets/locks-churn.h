@@ -16,6 +16,11 @@
 #define LOCKS_NEW 82
 int locks_value(size_t size);
 
+/* liblocks.so, same patch: locks_wait(m, spin_us) spins @spin_us
+ * microseconds in its own body (no system call), then takes and releases
+ * @m; returns LOCKS_OLD, patched: LOCKS_NEW */
+int locks_wait(void *mutex, unsigned spin_us);
+
 /* liblocksdl.so, opened and closed with dlopen/dlclose by locks-prog's
  * threads; not patchable, never patched: locksdl_value(n) = n + 5 */
 int locksdl_value(int n);

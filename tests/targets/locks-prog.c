@@ -7,15 +7,23 @@
  *     inside its body) and records what it returned;
  *   - mallocs, reallocs and frees blocks of varied sizes, some large
  *     enough to be mmap()ed, checking that realloc kept their contents;
- *   - every DL_EVERY-th loop, dlopen()s liblocksdl.so, calls it and
+ *   - every --dl-every loops, dlopen()s liblocksdl.so, calls it and
  *     dlclose()s it;
- *   - every FORK_EVERY-th loop, forks a child that _exit()s at once or
+ *   - every --fork-every loops, forks a child that _exit()s at once or
  *     execs /bin/true, and waits for it (it must exit with status 0).
+ *
+ * With --gate, instead: one thread calls locks_wait() (patched too),
+ * which spins GATE_SPIN_US in its body and then waits for a mutex that
+ * another thread holds most of the time, and sleeps GATE_OUT_US between
+ * calls.  A stop often finds it spinning inside: let run out alone, it
+ * then waits for the mutex that a stopped thread holds, and must be given
+ * back when the run-out gives up.
  *
  * The main thread answers commands:
  *   expect V -> "ok" once every thread made a fresh call of locks_value()
- *               (one that started after the command) and it returned V,
- *               else "bad thread T got X want V" or "bad timeout thread T"
+ *               (locks_wait() with --gate), one that started after the
+ *               command, and it returned V, else "bad thread T got X
+ *               want V" or "bad timeout thread T"
  *   stats    -> "stats calls C errors E old O new N allocs A dlopens D
  *               forks F failures X" (errors: calls that returned neither
  *               LOCKS_OLD nor LOCKS_NEW; failures: an allocation, dlopen,
@@ -23,8 +31,10 @@
  *   why      -> "why TEXT": the first failure, or "why none"
  *   quit     -> the threads finish their loop and are joined; "bye"
  *
- * Usage: locks-prog [PAUSE_US] - sleep PAUSE_US microseconds at the end
- * of each loop (default 0: as hard as it gets).
+ * Usage: locks-prog [--gate] [--pause-us N] [--dl-every N] [--fork-every N]
+ * (defaults: no pause at the end of a loop, dlopen every 16th loop, fork
+ * every 32nd: more often, and most threads just queue for the loader's
+ * lock).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -44,8 +54,10 @@
 
 #define NTHREADS	  16
 #define NSLOTS		  8
-#define DL_EVERY	  4
-#define FORK_EVERY	  16
+#define GATE_SPIN_US	  1500
+#define GATE_HOLD_US	  4000
+#define GATE_FREE_US	  1000
+#define GATE_OUT_US	  3000
 #define EXPECT_TIMEOUT_MS 5000
 /* Above this, glibc serves an allocation with its own mmap(); fixed, so
  * that glibc does not raise it as large blocks are freed. */
@@ -63,7 +75,10 @@ struct worker {
 } __attribute__((aligned(64)));
 
 static struct worker workers[NTHREADS];
+static int nworkers = NTHREADS;
+static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
 static long pause_us;
+static unsigned long dl_every = 16, fork_every = 32;
 static int stopping;
 static char dl_path[PATH_MAX];
 static unsigned long failures;
@@ -185,6 +200,22 @@ static void sleep_us(long us)
 	nanosleep(&ts, NULL);
 }
 
+/* One call's value, counted; reported if main asked before the call. */
+static void call_note(struct worker *w, int want, int v)
+{
+	counter_inc(&w->calls);
+	if (v == LOCKS_OLD)
+		counter_inc(&w->olds);
+	else if (v == LOCKS_NEW)
+		counter_inc(&w->news);
+	else
+		counter_inc(&w->errors);
+	if (want) {
+		w->seen = v;
+		__atomic_store_n(&w->req, 0, __ATOMIC_RELEASE);
+	}
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -192,25 +223,13 @@ static void *worker_run(void *arg)
 	for (unsigned long n = 0; !__atomic_load_n(&stopping, __ATOMIC_ACQUIRE); n++) {
 		/* read the request before the call: the call then starts after it */
 		int want = __atomic_load_n(&w->req, __ATOMIC_ACQUIRE);
-		int v = locks_value(size_pick(w));
-
-		counter_inc(&w->calls);
-		if (v == LOCKS_OLD)
-			counter_inc(&w->olds);
-		else if (v == LOCKS_NEW)
-			counter_inc(&w->news);
-		else
-			counter_inc(&w->errors);
-		if (want) {
-			w->seen = v;
-			__atomic_store_n(&w->req, 0, __ATOMIC_RELEASE);
-		}
+		call_note(w, want, locks_value(size_pick(w)));
 		slot_churn(w);
 		slot_churn(w);
-		if (n % DL_EVERY == (unsigned)w->index % DL_EVERY)
+		if (n % dl_every == (unsigned long)w->index % dl_every)
 			dl_churn(w);
-		if (n % FORK_EVERY == (unsigned)w->index % FORK_EVERY)
-			fork_churn(w, (int)(n / FORK_EVERY) & 1);
+		if (n % fork_every == (unsigned long)w->index % fork_every)
+			fork_churn(w, (int)(n / fork_every) & 1);
 		if (pause_us)
 			sleep_us(pause_us);
 	}
@@ -219,13 +238,37 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
+static void *gate_run(void *arg)
+{
+	struct worker *w = arg;
+
+	while (!__atomic_load_n(&stopping, __ATOMIC_ACQUIRE)) {
+		int want = __atomic_load_n(&w->req, __ATOMIC_ACQUIRE);
+		call_note(w, want, locks_wait(&gate, GATE_SPIN_US));
+		sleep_us(GATE_OUT_US);
+	}
+	return NULL;
+}
+
+static void *gate_hold(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&stopping, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&gate);
+		sleep_us(GATE_HOLD_US);
+		pthread_mutex_unlock(&gate);
+		sleep_us(GATE_FREE_US);
+	}
+	return NULL;
+}
+
 static void do_expect(int want)
 {
 	int t;
 
-	for (t = 0; t < NTHREADS; t++)
+	for (t = 0; t < nworkers; t++)
 		__atomic_store_n(&workers[t].req, 1, __ATOMIC_RELEASE);
-	for (t = 0; t < NTHREADS; t++) {
+	for (t = 0; t < nworkers; t++) {
 		int waited = 0;
 
 		while (__atomic_load_n(&workers[t].req, __ATOMIC_ACQUIRE) && waited < EXPECT_TIMEOUT_MS) {
@@ -237,7 +280,7 @@ static void do_expect(int want)
 			return;
 		}
 	}
-	for (t = 0; t < NTHREADS; t++)
+	for (t = 0; t < nworkers; t++)
 		if (workers[t].seen != want) {
 			say("bad thread %d got %d want %d", t, workers[t].seen, want);
 			return;
@@ -249,7 +292,7 @@ static void do_stats(void)
 {
 	unsigned long calls = 0, errors = 0, olds = 0, news = 0, allocs = 0, dlopens = 0, forks = 0;
 
-	for (int t = 0; t < NTHREADS; t++) {
+	for (int t = 0; t < nworkers; t++) {
 		struct worker *w = &workers[t];
 		calls += __atomic_load_n(&w->calls, __ATOMIC_RELAXED);
 		errors += __atomic_load_n(&w->errors, __ATOMIC_RELAXED);
@@ -291,26 +334,65 @@ static int dl_path_set(void)
 	return 0;
 }
 
+static int args_parse(int argc, char **argv, int *ret_gate)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char *end = NULL;
+		unsigned long v = i + 1 < argc ? strtoul(argv[i + 1], &end, 10) : 0;
+		if (strcmp(a, "--gate") == 0) {
+			*ret_gate = 1;
+			continue;
+		}
+		if (!end || *end || (v == 0 && strcmp(a, "--pause-us") != 0))
+			return -1;
+		if (strcmp(a, "--pause-us") == 0)
+			pause_us = (long)v;
+		else if (strcmp(a, "--dl-every") == 0)
+			dl_every = v;
+		else if (strcmp(a, "--fork-every") == 0)
+			fork_every = v;
+		else
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	pthread_t holder;
+	int gate_mode = 0;
+
 	cmd_setup();
-	if (argc > 1)
-		pause_us = atol(argv[1]);
+	if (args_parse(argc, argv, &gate_mode) < 0) {
+		say("ERR usage: locks-prog [--gate] [--pause-us N] [--dl-every N] [--fork-every N]");
+		return 2;
+	}
 	if (dl_path_set() < 0 || mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) != 1) {
 		say("ERR set-up");
 		return 1;
 	}
-	for (int t = 0; t < NTHREADS; t++) {
+	if (gate_mode) {
+		nworkers = 1;
+		if (pthread_create(&holder, NULL, gate_hold, NULL) != 0) {
+			say("ERR pthread_create failed");
+			return 1;
+		}
+	}
+	for (int t = 0; t < nworkers; t++) {
 		workers[t].index = t;
 		workers[t].rng = 0x9e3779b97f4a7c15ull * (uint64_t)(t + 1);
-		if (pthread_create(&workers[t].thread, NULL, worker_run, &workers[t]) != 0) {
+		if (pthread_create(&workers[t].thread, NULL, gate_mode ? gate_run : worker_run, &workers[t]) != 0) {
 			say("ERR pthread_create failed");
 			return 1;
 		}
 	}
 	int rc = cmd_serve(command_run);
 	__atomic_store_n(&stopping, 1, __ATOMIC_RELEASE);
-	for (int t = 0; t < NTHREADS; t++)
+	for (int t = 0; t < nworkers; t++)
 		pthread_join(workers[t].thread, NULL);
+	if (gate_mode)
+		pthread_join(holder, NULL);
 	return rc;
 }
