@@ -96,7 +96,10 @@ static int threads_seize_new(struct process *p, bool and_stop, int timeout_ms)
 		/* System call stops (only a thread we run with PTRACE_SYSCALL
 		 * has them) say so in their stop signal. */
 		if (ptrace(PTRACE_SEIZE, tids[i], NULL, (void *)(long)PTRACE_O_TRACESYSGOOD) < 0) {
-			if (errno != ESRCH)
+			/* A thread that is exiting, and a main thread that called
+			 * pthread_exit(), are zombies: the kernel refuses to seize
+			 * them (EPERM), and they run no code. */
+			if (errno != ESRCH && !(errno == EPERM && proc_task_dead(p->pid, tids[i])))
 				r = -errno;
 			continue;
 		}

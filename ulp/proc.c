@@ -177,6 +177,30 @@ int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n)
 	return 0;
 }
 
+#define PF_EXITING 0x00000004 /* the kernel's task flag: in do_exit(), its memory going */
+
+bool proc_task_dead(pid_t pid, pid_t tid)
+{
+	char path[32], stat[512];
+	snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
+	int fd = proc_fd(pid, path);
+	if (fd < 0)
+		return fd == -ESRCH;
+	ssize_t n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return n == 0 || errno == ESRCH;
+	stat[n] = '\0';
+	/* "TID (COMM) S PPID PGRP SESSION TTY TPGID FLAGS ...": the name may
+	 * hold spaces and parentheses */
+	const char *end = strrchr(stat, ')');
+	char state;
+	unsigned flags;
+	if (!end || sscanf(end + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2)
+		return false;
+	return state == 'Z' || state == 'X' || (flags & PF_EXITING);
+}
+
 int proc_comm(pid_t pid, char *buf, size_t len)
 {
 	if (!len)

@@ -48,6 +48,13 @@ int proc_seccomp_mode(pid_t pid);
 /** proc_tasks() - thread ids of @pid (sorted ascending). */
 int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n);
 
+/**
+ * proc_task_dead() - whether thread @tid of @pid has exited or is
+ * exiting: gone from /proc, a zombie (an exited thread, or a main thread
+ * that called pthread_exit() while others run on), or in do_exit().
+ */
+bool proc_task_dead(pid_t pid, pid_t tid);
+
 /** proc_comm() - the process name (/proc/PID/comm). */
 int proc_comm(pid_t pid, char *buf, size_t len);
 
