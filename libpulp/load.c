@@ -145,7 +145,7 @@ static int target_find(const struct container *c, struct target_match *m)
 	if (m->found)
 		return 0;
 	char exe[256];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ssize_t n = readlink("/proc/thread-self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
 		m->name_seen |= container_target_matches(c->target_name, exe);
@@ -183,7 +183,7 @@ static int proc_file_read(int fd, char **ret_text)
 }
 
 /* The device and inode of the mapping that holds @addr, from the text of
- * /proc/self/maps. */
+ * /proc/thread-self/maps. */
 static bool maps_text_lookup(int fd, uint64_t addr, unsigned *ret_major, unsigned *ret_minor, uint64_t *ret_ino)
 {
 	char *maps = NULL;
@@ -196,7 +196,7 @@ static bool maps_text_lookup(int fd, uint64_t addr, unsigned *ret_major, unsigne
 
 /*
  * PROCMAP_QUERY (Linux 6.11): one mapping by address through an ioctl on
- * /proc/self/maps, without the kernel formatting every line.  The layout
+ * /proc/thread-self/maps, without the kernel formatting every line.  The layout
  * is the kernel's (include/uapi/linux/fs.h), defined here because older
  * headers lack it; an older kernel answers ENOTTY and the text is read.
  */
@@ -219,10 +219,12 @@ struct procmap_query {
 };
 #define PROCMAP_QUERY_IOCTL _IOWR('f', 17, struct procmap_query)
 
-/* Whether the mapping that holds @addr is of the file @st describes. */
+/* Whether the mapping that holds @addr is of the file @st describes.
+ * thread-self, not self: once the main thread has called pthread_exit(),
+ * /proc/self/maps (the main thread's) is empty. */
 static bool mapping_is_file(uint64_t addr, const struct stat *st)
 {
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	int fd = open("/proc/thread-self/maps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	struct procmap_query q = { .size = sizeof(q), .query_addr = addr };

@@ -64,10 +64,40 @@ static int proc_read_all(pid_t pid, const char *what, char **ret_text)
 	return 0;
 }
 
+/*
+ * The text of /proc/PID/maps.  A main thread that called pthread_exit()
+ * has an empty one while the other threads run on: then a live thread's,
+ * tried a few times, since that one may exit before it is read.
+ */
+#define LIVE_TASK_TRIES 8
+
+static int maps_text_read(pid_t pid, char **ret_text)
+{
+	int r = proc_read_all(pid, "maps", ret_text);
+	for (unsigned tries = 0; r == 0 && !**ret_text && tries < LIVE_TASK_TRIES; tries++) {
+		char what[32];
+		pid_t tid;
+		if (proc_live_task(pid, &tid) < 0 || tid == pid)
+			break; /* all exited, or a kernel thread: nothing to patch */
+		snprintf(what, sizeof(what), "task/%d/maps", (int)tid);
+		char *text;
+		int q = proc_read_all(pid, what, &text);
+		if (q < 0 && q != -ESRCH) {
+			free(*ret_text);
+			return q;
+		}
+		if (q == 0) {
+			free(*ret_text);
+			*ret_text = text;
+		}
+	}
+	return r;
+}
+
 int proc_maps_read(pid_t pid, struct proc_maps *ret_maps)
 {
 	struct proc_maps m = PROC_MAPS_INIT;
-	int r = proc_read_all(pid, "maps", &m.text);
+	int r = maps_text_read(pid, &m.text);
 	if (r < 0)
 		return r;
 	size_t alloc = 0;
@@ -199,6 +229,27 @@ bool proc_task_dead(pid_t pid, pid_t tid)
 	if (!end || sscanf(end + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2)
 		return false;
 	return state == 'Z' || state == 'X' || (flags & PF_EXITING);
+}
+
+int proc_live_task(pid_t pid, pid_t *ret_tid)
+{
+	if (!proc_task_dead(pid, pid)) {
+		*ret_tid = pid;
+		return 0;
+	}
+	pid_t *tids;
+	size_t n;
+	int r = proc_tasks(pid, &tids, &n);
+	if (r < 0)
+		return r;
+	r = -ESRCH;
+	for (size_t i = 0; i < n && r < 0; i++)
+		if (tids[i] != pid && !proc_task_dead(pid, tids[i])) {
+			*ret_tid = tids[i];
+			r = 0;
+		}
+	free(tids);
+	return r;
 }
 
 int proc_comm(pid_t pid, char *buf, size_t len)

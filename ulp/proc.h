@@ -25,6 +25,7 @@ struct proc_maps {
 #define PROC_MAPS_INIT {.maps = NULL}
 /* clang-format on */
 
+/* The mappings of @pid (through a live thread if its main thread exited). */
 int proc_maps_read(pid_t pid, struct proc_maps *ret_maps);
 void proc_maps_release(struct proc_maps *m);
 
@@ -54,6 +55,14 @@ int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n);
  * that called pthread_exit() while others run on), or in do_exit().
  */
 bool proc_task_dead(pid_t pid, pid_t tid);
+
+/**
+ * proc_live_task() - a thread of @pid that has not exited: @pid itself,
+ * or, once the main thread has called pthread_exit() (a zombie, whose
+ * maps and mem are empty while the other threads run on), another.
+ * Return: 0, or -ESRCH if every thread has exited.
+ */
+int proc_live_task(pid_t pid, pid_t *ret_tid);
 
 /** proc_comm() - the process name (/proc/PID/comm). */
 int proc_comm(pid_t pid, char *buf, size_t len);

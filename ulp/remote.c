@@ -7,15 +7,45 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "ulp/proc.h"
 #include "ulp/remote.h"
+
+/*
+ * /proc/PID/mem, or once the main thread has called pthread_exit() (its
+ * memory is gone while the other threads run on) a live thread's.  The
+ * open file holds the memory, not the thread: it stays valid when that
+ * thread exits later; one that was exiting at the open is replaced.
+ */
+static int mem_open(pid_t pid, int flags)
+{
+	char path[64];
+	if (!proc_task_dead(pid, pid)) {
+		snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+		return open(path, flags);
+	}
+	for (unsigned tries = 0; tries < 8; tries++) {
+		pid_t tid;
+		if (proc_live_task(pid, &tid) < 0)
+			break;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/mem", (int)pid, (int)tid);
+		int fd = open(path, flags);
+		if (fd < 0 && errno != ENOENT)
+			return fd;
+		/* alive after the open: it had its memory at the open */
+		if (fd >= 0 && !proc_task_dead(pid, tid))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	errno = ENOENT;
+	return -1;
+}
 
 int remote_open(pid_t pid, struct remote *ret_r)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = mem_open(pid, O_RDWR | O_CLOEXEC);
 	if (fd < 0 && errno == EACCES)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = mem_open(pid, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : errno == EACCES ? -EPERM : -errno;
 	*ret_r = (struct remote){ .pid = pid, .fd = fd };
