@@ -209,31 +209,47 @@ int proc_tasks(pid_t pid, pid_t **ret_tids, size_t *ret_n)
 
 #define PF_EXITING 0x00000004 /* the kernel's task flag: in do_exit(), its memory going */
 
-bool proc_task_dead(pid_t pid, pid_t tid)
+/*
+ * Whether thread @tid of @pid is alive (not exited, not exiting), and
+ * when it started (in clock ticks since boot).  Return: 1 alive, 0 not,
+ * or -errno if its stat cannot be read for another reason.
+ */
+static int task_alive(pid_t pid, pid_t tid, unsigned long long *ret_start)
 {
-	char path[32], stat[512];
+	char path[32], stat[1024];
 	snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
 	int fd = proc_fd(pid, path);
 	if (fd < 0)
-		return fd == -ESRCH;
+		return fd == -ESRCH ? 0 : fd;
 	ssize_t n = read(fd, stat, sizeof(stat) - 1);
+	int e = errno;
 	close(fd);
 	if (n <= 0)
-		return n == 0 || errno == ESRCH;
+		return n == 0 || e == ESRCH ? 0 : -e;
 	stat[n] = '\0';
-	/* "TID (COMM) S PPID PGRP SESSION TTY TPGID FLAGS ...": the name may
-	 * hold spaces and parentheses */
+	/* "TID (COMM) S PPID PGRP SESSION TTY TPGID FLAGS (12 more) START
+	 * ...": the name may hold spaces and parentheses */
 	const char *end = strrchr(stat, ')');
 	char state;
 	unsigned flags;
-	if (!end || sscanf(end + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2)
-		return false;
-	return state == 'Z' || state == 'X' || (flags & PF_EXITING);
+	unsigned long long start = 0;
+	if (!end || sscanf(end + 1, " %c %*s %*s %*s %*s %*s %u %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
+			   &state, &flags, &start) != 3)
+		return -EINVAL;
+	*ret_start = start;
+	return !(state == 'Z' || state == 'X' || (flags & PF_EXITING));
+}
+
+bool proc_task_dead(pid_t pid, pid_t tid)
+{
+	unsigned long long start;
+	return task_alive(pid, tid, &start) == 0;
 }
 
 int proc_live_task(pid_t pid, pid_t *ret_tid)
 {
-	if (!proc_task_dead(pid, pid)) {
+	unsigned long long start, oldest = ~0ull;
+	if (task_alive(pid, pid, &start) != 0) {
 		*ret_tid = pid;
 		return 0;
 	}
@@ -242,9 +258,12 @@ int proc_live_task(pid_t pid, pid_t *ret_tid)
 	int r = proc_tasks(pid, &tids, &n);
 	if (r < 0)
 		return r;
+	/* The oldest: most likely to outlive what is read through it (new
+	 * threads may be short-lived ones, and their ids reused ones). */
 	r = -ESRCH;
-	for (size_t i = 0; i < n && r < 0; i++)
-		if (tids[i] != pid && !proc_task_dead(pid, tids[i])) {
+	for (size_t i = 0; i < n; i++)
+		if (tids[i] != pid && task_alive(pid, tids[i], &start) == 1 && start < oldest) {
+			oldest = start;
 			*ret_tid = tids[i];
 			r = 0;
 		}
