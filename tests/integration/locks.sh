@@ -6,10 +6,11 @@
 # there for a mutex another thread holds most of the time.  A stop that
 # finds it spinning lets it run out alone; it then waits for the mutex a
 # stopped thread holds, and the run-out gives up: the thread must be given
-# back and run on (it used to stay stopped until ulp exited, so the
-# trigger failed after its whole --timeout).  LOCKS_GATE_CYCLES (default
-# 50) apply/revert cycles: each trigger must patch within 3 s, and some
-# must have let the thread run out.
+# back and run on at once (it used to come back only after ulp had waited
+# a second for a stop that never came, the threads after it still
+# stopped, so triggers ran out of time).  LOCKS_GATE_CYCLES (default 50)
+# apply/revert cycles: each trigger must patch within 3 s, and some must
+# have let the thread run out.
 #
 # Part 2: locks-prog's 16 threads hammer the locks a patch load needs
 # (malloc/realloc/free of varied sizes, large ones mmap()ed; dlopen and
