@@ -27,6 +27,7 @@
 #include "ulp/log.h"
 #include "ulp/objects.h"
 #include "ulp/patch.h"
+#include "ulp/proc.h"
 #include "ulp/run-out.h"
 #include "ulp/runtime.h"
 #include "ulp/stack-check.h"
@@ -90,6 +91,33 @@ __attribute__((format(printf, 4, 5))) static int report(struct trigger *tr, enum
 	return code < 0 ? code : -1;
 }
 
+/*
+ * The kernel refused ulp the process.  A process that changed its user or
+ * group after it started (a daemon dropping root) is not dumpable: its
+ * own user may not trace it either, only root (CAP_SYS_PTRACE).
+ */
+static int report_not_permitted(struct trigger *tr)
+{
+	struct proc_creds c;
+	uid_t me = geteuid();
+	if (me == 0 || proc_creds(tr->pid, &c) < 0)
+		return report(tr, OUTCOME_FAILED, -EPERM,
+			      "cannot access process %d: operation not permitted; run ulp as root or as the "
+			      "process's owner",
+			      tr->pid);
+	if (c.euid == me && c.proc_owner != c.euid)
+		return report(tr, OUTCOME_FAILED, -EPERM,
+			      "cannot access process %d: operation not permitted: it runs as uid %u like ulp, but it "
+			      "changed its user or group after it started, which makes it not dumpable, and only "
+			      "root may trace such a process; run ulp as root",
+			      tr->pid, (unsigned)c.euid);
+	return report(tr, OUTCOME_FAILED, -EPERM,
+		      "cannot access process %d: operation not permitted: it runs as uid %u, ulp as uid %u; run "
+		      "ulp as root%s",
+		      tr->pid, (unsigned)c.euid, (unsigned)me,
+		      c.proc_owner == c.euid ? " or as the process's owner" : " (the process is not dumpable)");
+}
+
 static int access_error(struct trigger *tr, int r)
 {
 	if (r == -ESRCH)
@@ -101,10 +129,7 @@ static int access_error(struct trigger *tr, int r)
 				      "cannot attach to process %d: it is traced by process %d (a debugger or another "
 				      "ulp); retry when it is done",
 				      tr->pid, tracer);
-		return report(tr, OUTCOME_FAILED, -EPERM,
-			      "cannot access process %d: operation not permitted; run ulp as root or as the "
-			      "process's owner",
-			      tr->pid);
+		return report_not_permitted(tr);
 	}
 	return report(tr, OUTCOME_FAILED, r, "cannot access process %d: %s", tr->pid, ulp_strerror(r));
 }

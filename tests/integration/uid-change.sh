@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# uid-change.sh - a process started as root that dropped to nobody (uid
+# and gid 65534, no supplementary groups), as daemons do.  ulp run as
+# nobody is refused by the kernel (the process is not dumpable) and says
+# to run it as root; root's ulp patches it.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/restricted.sh"
+setup
+require_root "start a process as root that becomes nobody"
+command -v setpriv >/dev/null || fail "setpriv (util-linux) is needed"
+
+target_start t "$TARGETS/target-prog"
+pid=$(tpid t)
+ask t "become 65534" '^became 65534$'
+grep -q $'^Uid:\t65534\t65534\t65534\t65534$' "/proc/$pid/status" || fail "the target did not become uid 65534"
+[ "$(stat -c %u "/proc/$pid/status")" = 0 ] || fail "the target is still dumpable: its /proc files are not root's"
+mkdir -m 755 "$T/open"
+
+step "ulp as nobody: the kernel refuses, the message says why and what to do"
+as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+ulp_bin=$ULP
+if ! "${as_nobody[@]}" test -x "$ULP" -a -r "$ULP"; then
+	cp "$ULP" "$T/ulp" && chmod 755 "$T/ulp" && ulp_bin=$T/ulp
+fi
+C=$(container cet)
+install -m 644 "$C" "$T/open/cet.so"
+ring "$pid"
+before=$RING
+run_cmd "${as_nobody[@]}" "$ulp_bin" trigger -p "$pid" "$T/open/cet.so"
+expect_error "cannot access process $pid: operation not permitted: it runs as uid 65534 like ulp, but it changed its user or group after it started, which makes it not dumpable, and only root may trace such a process; run ulp as root"
+ring "$pid"
+[ "$RING" = "$before" ] || fail "the runtime of $pid was called: its messages changed"
+ask t "cet 5" '^cet 10$'
+check_not_applied "$pid" "$T/open/cet.so"
+
+step "root patches it"
+trigger_ok "$pid" "$T/open/cet.so"
+ask t "cet 5" '^cet 15$'
+revert_ok "$pid" "$T/open/cet.so"
+target_stop t
+log "PASS"
