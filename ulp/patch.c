@@ -31,6 +31,7 @@
 #include "ulp/run-out.h"
 #include "ulp/runtime.h"
 #include "ulp/stack-check.h"
+#include "ulp/target-path.h"
 
 #define BACKOFF_START_US 1000
 #define BACKOFF_MAX_US	 100000
@@ -77,6 +78,7 @@ struct trigger {
 	struct stack_checker *sc;  /* walks stacks: for borrowing, then for the switch */
 	struct stack_finding last; /* why the last stop was not consistent */
 	uint64_t deadline;
+	char path[PATH_MAX]; /* the patch file as the process opens it */
 };
 
 __attribute__((format(printf, 4, 5))) static int report(struct trigger *tr, enum trigger_outcome outcome, int code,
@@ -180,6 +182,25 @@ static int inspect_registry(struct trigger *tr, struct registry *reg)
 
 static int half_switch_undo(struct trigger *tr);
 
+/*
+ * The path the runtime is to open the patch file at: where the process,
+ * from its root and as its user, finds the very file ulp checked
+ * (ulp/target-path.c).  The runtime opens it only to load a patch it
+ * does not hold yet; otherwise the path is for its messages.
+ */
+static int trigger_locate(struct trigger *tr, const struct registry *reg)
+{
+	const struct patch_file *pf = tr->pf;
+	char why[sizeof(tr->rep->msg)];
+	if (!pf)
+		return 0;
+	snprintf(tr->path, sizeof(tr->path), "%s", pf->path);
+	if (tr->o->revert || registry_state(reg, pf->c.digest) != 0)
+		return 0;
+	int r = target_path_find(tr->pid, pf->path, tr->path, sizeof(tr->path), why, sizeof(why));
+	return r < 0 ? report(tr, OUTCOME_FAILED, r, "%s", why) : 0;
+}
+
 /* Before touching the process: is there anything to do, and can we? */
 static int trigger_inspect(struct trigger *tr)
 {
@@ -221,6 +242,8 @@ static int trigger_inspect(struct trigger *tr)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
 			      ulp_strerror(r));
 	r = inspect_registry(tr, &reg);
+	if (r == 0)
+		r = trigger_locate(tr, &reg);
 	registry_release(&reg);
 	return r;
 }
@@ -289,7 +312,7 @@ static int trigger_load(struct trigger *tr)
 {
 	uint64_t start = clock_us();
 	const struct patch_file *pf = tr->pf;
-	struct call_blob path = { pf ? pf->path : "", pf ? strlen(pf->path) + 1 : 0 };
+	struct call_blob path = { tr->path, strlen(tr->path) + 1 };
 	struct call_blob id = { pf ? pf->c.digest : NULL, ULP_DIGEST_LEN };
 	struct call_blob lib = { tr->o->revert_all, tr->o->revert_all ? strlen(tr->o->revert_all) + 1 : 0 };
 	struct call_arg args[] = {

@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # uid-change.sh - a process started as root that dropped to nobody (uid
-# and gid 65534, no supplementary groups), as daemons do.  ulp run as
-# nobody is refused by the kernel (the process is not dumpable) and says
-# to run it as root; root's ulp patches it.
+# and gid 65534, no supplementary groups), as daemons do.  Its runtime
+# opens the patch file as nobody: root's trigger patches it when nobody
+# can read the file, and otherwise fails before touching the process,
+# naming the file and the uid.  ulp run as nobody itself is refused by the
+# kernel (the process is not dumpable) and says to run it as root.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/restricted.sh"
 setup
@@ -15,7 +17,26 @@ pid=$(tpid t)
 ask t "become 65534" '^became 65534$'
 grep -q $'^Uid:\t65534\t65534\t65534\t65534$' "/proc/$pid/status" || fail "the target did not become uid 65534"
 [ "$(stat -c %u "/proc/$pid/status")" = 0 ] || fail "the target is still dumpable: its /proc files are not root's"
+
+P=$(container plain)
+install -m 600 "$P" "$T/private.so"
+mkdir -m 700 "$T/closed"
+install -m 644 "$P" "$T/closed/plain.so"
 mkdir -m 755 "$T/open"
+install -m 640 -g 65534 "$P" "$T/open/plain.so"
+
+step "a file only root can read: refused before the process is touched"
+refused_untouched t "$T/private.so" "process $pid runs as uid 65534 \(gid 65534\), which cannot open '$T/private.so': permission denied; make the file readable"
+
+step "a readable file in a directory nobody cannot search: refused"
+refused_untouched t "$T/closed/plain.so" "process $pid runs as uid 65534 .*cannot open '$T/closed/plain.so': permission denied"
+
+step "readable by the process's group: patched"
+trigger_ok "$pid" "$T/open/plain.so"
+ask t "plain 5" '^plain 1005$'
+check_applied "$pid" "$T/open/plain.so"
+revert_ok "$pid" "$T/open/plain.so"
+ask t "plain 5" '^plain 6$'
 
 step "ulp as nobody: the kernel refuses, the message says why and what to do"
 as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
