@@ -924,11 +924,13 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 	rep->total_us = clock_us() - start;
 }
 
-/* The paths of the registry records with the ids in @done->prior, in that order. */
+/* The paths of the registry records with the ids in @done->prior, in that
+ * order: where ulp finds the files the process opened from its root. */
 static int prior_paths(pid_t pid, const struct trigger_report *done, char (*paths)[PATH_MAX])
 {
 	struct runtime_view v = RUNTIME_VIEW_INIT;
 	struct registry reg = REGISTRY_INIT;
+	char back[PATH_MAX];
 	int r = runtime_view_open(pid, &v);
 	if (r == 0)
 		r = runtime_registry_read(&v.mem, &v.rt, &reg);
@@ -937,6 +939,8 @@ static int prior_paths(pid_t pid, const struct trigger_report *done, char (*path
 		for (size_t i = 0; r == -ULP_E_NOT_APPLIED && i < reg.n; i++)
 			if (memcmp(reg.e[i].p.id, done->prior[k], ULP_DIGEST_LEN) == 0)
 				r = remote_read_string(&v.mem, reg.e[i].p.path, paths[k], PATH_MAX);
+		if (r == 0 && target_path_back(pid, paths[k], back, sizeof(back)) == 0)
+			memcpy(paths[k], back, sizeof(back));
 	}
 	registry_release(&reg);
 	runtime_view_close(&v);

@@ -379,3 +379,32 @@ out:
 		close(rv.fd);
 	return r;
 }
+
+/* Whether @path, in ulp's view, is the file @want. */
+static bool same_file(const char *path, const struct stat *want)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
+int target_path_back(pid_t pid, const char *tpath, char *ret_path, size_t cap)
+{
+	struct root_view rv = { .fd = -1 };
+	struct stat want;
+	char cand[PATH_MAX];
+	int r = root_view_open(pid, &rv);
+	int fd = r < 0 || rv.blind ? -1 : root_open(&rv, tpath, O_PATH);
+	if (r == 0)
+		r = fd < 0 ? fd : fstat(fd, &want) < 0 ? -errno : 0;
+	if (r == 0 && same_file(tpath, &want))
+		snprintf(cand, sizeof(cand), "%s", tpath);
+	else if (r == 0 && !(path_join(cand, sizeof(cand), rv.at, tpath) && same_file(cand, &want)))
+		r = -ENOENT;
+	if (r == 0 && snprintf(ret_path, cap, "%s", cand) >= (int)cap)
+		r = -ENAMETOOLONG;
+	if (fd >= 0)
+		close(fd);
+	if (rv.fd >= 0)
+		close(rv.fd);
+	return r;
+}

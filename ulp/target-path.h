@@ -27,4 +27,13 @@
  */
 int target_path_find(pid_t pid, const char *path, char *ret_path, size_t cap, char *why, size_t why_cap);
 
+/**
+ * target_path_back() - the path at which ulp finds the file process @pid
+ * sees at @tpath (what it recorded for a patch it loaded): @tpath itself,
+ * or @tpath under the process's chroot, the same file (device and inode).
+ * Return: 0 with the path in @ret_path (@cap bytes), or a negative code
+ * (-ENOENT: not one of those).
+ */
+int target_path_back(pid_t pid, const char *tpath, char *ret_path, size_t cap);
+
 #endif

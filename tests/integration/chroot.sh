@@ -5,7 +5,9 @@
 # from its root.  A file under the chroot is patched through the path
 # inside it; a file outside it, another file at the same path inside it,
 # or a chroot without /proc is refused before the process is touched,
-# with a message that says why and what to do.
+# with a message that says why and what to do.  An --all-or-nothing
+# --revert-all undone finds the patches it had reverted through the paths
+# the process recorded, inside its root.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/restricted.sh"
 setup
@@ -14,9 +16,12 @@ command -v chroot >/dev/null || fail "chroot (coreutils) is needed"
 
 J=$T/jail
 jail_make "$J" "$TARGETS/target-prog"
+# A name of its own, for -p: a wildcard must not reach other tests' processes.
+prog=chr-$$
+ln -s "$TARGETS/target-prog" "$J/$prog"
 # The dynamic loader finds $ORIGIN through /proc/self/exe.
 jail_mount -t proc proc "$J/proc"
-target_start t chroot "$J" "$TARGETS/target-prog"
+target_start t chroot "$J" "/$prog"
 pid=$(tpid t)
 [ "$(readlink "/proc/$pid/root")" = "$J" ] || fail "the target is not chrooted at $J"
 
@@ -49,6 +54,27 @@ patch_path_is "$pid" /patches/plain.so
 revert_ok "$pid" "$J/patches/plain.so"
 ask t "plain 5" '^plain 6$'
 check_not_applied "$pid" "$J/patches/plain.so"
+
+step "--all-or-nothing --revert-all, undone: the reverted patch is found through the chroot"
+ln -s "$TARGETS/target-prog" "$T/$prog"
+target_start h "$T/$prog"
+install -m 644 "$(container stack200)" "$J/patches/s200.so"
+install -m 644 "$(container stack400)" "$J/patches/s400.so"
+run_ulp trigger -p "$prog" "$J/patches/s200.so"
+summary_is 2 0 0
+ask t "plain 5" '^plain 200$'
+target_start holder --no-preload "$TARGETS/ptrace-probe" --hold "$(tpid h)"
+run_ulp trigger -p "$prog" --all-or-nothing --revert-all=target "$J/patches/s400.so"
+summary_is 0 1 1
+[ $RC = 1 ] || fail "expected exit 1 (failed cleanly, rolled back), got $RC"
+[[ $OUT =~ "pid $pid ($prog): SKIPPED: rolled back" ]] || fail "process $pid was not rolled back"
+ask t "plain 5" '^plain 200$'
+check_applied "$pid" "$J/patches/s200.so"
+check_not_applied "$pid" "$J/patches/s400.so"
+target_stop holder
+run_ulp trigger -p "$prog" --revert "$J/patches/s200.so"
+summary_is 2 0 0
+target_stop h
 
 step "again, the process having lost its /proc: already loaded, nothing to open"
 jail_umount "$J/proc"
