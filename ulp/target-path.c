@@ -37,7 +37,8 @@
 struct root_view {
 	pid_t pid;
 	int fd;		   /* /proc/PID/root, O_PATH */
-	bool other_ns;	   /* its mount namespace is not ulp's */
+	ino_t ns;	   /* its mount namespace */
+	bool other_ns;	   /* not ulp's */
 	bool blind;	   /* no openat2 (Linux < 5.6): nothing can be verified */
 	char at[PATH_MAX]; /* where it is ("/": not in a chroot) */
 };
@@ -75,6 +76,7 @@ static int root_view_open(pid_t pid, struct root_view *rv)
 		r = ns_ino(path, &its);
 	if (r < 0)
 		return r;
+	rv->ns = its;
 	rv->other_ns = mine != its;
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 	ssize_t n = readlink(path, rv->at, sizeof(rv->at) - 1);
@@ -270,6 +272,35 @@ static void try_as(const struct root_view *rv, const struct proc_creds *c, const
 	_exit(fd >= 0 ? 0 : -fd < 255 ? -fd : 255);
 }
 
+/* Who tries to open, from where. */
+struct try_key {
+	uid_t fsuid;
+	gid_t fsgid;
+	size_t ngroups;
+	ino_t ns;
+	struct stat root;
+};
+
+/*
+ * The last try's answer: a fleet of daemons of one user in one root asks
+ * the same question for each process, and each try is a fork.
+ */
+static struct {
+	bool valid;
+	struct try_key key;
+	gid_t groups[PROC_GROUPS_MAX];
+	char path[PATH_MAX];
+	int r;
+} last_try;
+
+static bool last_try_is(const struct try_key *k, const gid_t *groups, const char *path)
+{
+	const struct try_key *l = &last_try.key;
+	return last_try.valid && l->fsuid == k->fsuid && l->fsgid == k->fsgid && l->ngroups == k->ngroups &&
+	       l->ns == k->ns && l->root.st_dev == k->root.st_dev && l->root.st_ino == k->root.st_ino &&
+	       memcmp(last_try.groups, groups, k->ngroups * sizeof(*groups)) == 0 && strcmp(last_try.path, path) == 0;
+}
+
 /*
  * Whether the process can open @path as itself, tried in a child that
  * takes its identity: a real open() sees what permission bits alone do
@@ -282,8 +313,11 @@ static void try_as(const struct root_view *rv, const struct proc_creds *c, const
 static int creds_check(const struct root_view *rv, const struct proc_creds *c, const char *path)
 {
 	uint64_t bypass = 1ull << CAP_DAC_OVERRIDE | 1ull << CAP_DAC_READ_SEARCH;
-	if (geteuid() != 0 || (c->cap_eff & bypass) || !c->groups_complete)
+	struct try_key key = { .fsuid = c->fsuid, .fsgid = c->fsgid, .ngroups = c->ngroups, .ns = rv->ns };
+	if (geteuid() != 0 || (c->cap_eff & bypass) || !c->groups_complete || fstat(rv->fd, &key.root) < 0)
 		return 0;
+	if (last_try_is(&key, c->groups, path))
+		return last_try.r;
 	pid_t child = fork();
 	if (child < 0)
 		return 0; /* the runtime's open will say */
@@ -295,7 +329,12 @@ static int creds_check(const struct root_view *rv, const struct proc_creds *c, c
 			return 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) == 255)
 		return 0;
-	return -WEXITSTATUS(status);
+	last_try.valid = strlen(path) < sizeof(last_try.path);
+	last_try.key = key;
+	memcpy(last_try.groups, c->groups, c->ngroups * sizeof(*c->groups));
+	snprintf(last_try.path, sizeof(last_try.path), "%s", path);
+	last_try.r = -WEXITSTATUS(status);
+	return last_try.r;
 }
 
 static int not_found(const struct root_view *rv, const struct locate *l, const char *path, char *why, size_t cap)

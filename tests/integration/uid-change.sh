@@ -4,8 +4,9 @@
 # and gid 65534, no supplementary groups), as daemons do.  Its runtime
 # opens the patch file as nobody: root's trigger patches it when nobody
 # can read the file, and otherwise fails before touching the process,
-# naming the file and the uid.  ulp run as nobody itself is refused by the
-# kernel (the process is not dumpable) and says to run it as root.
+# naming the file and the uid; the same for two such processes in one
+# run.  ulp run as nobody itself is refused by the kernel (the process is
+# not dumpable) and says to run it as root.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/restricted.sh"
 setup
@@ -37,6 +38,25 @@ ask t "plain 5" '^plain 1005$'
 check_applied "$pid" "$T/open/plain.so"
 revert_ok "$pid" "$T/open/plain.so"
 ask t "plain 5" '^plain 6$'
+
+step "two such processes in one run (-j 1: one worker asks for both)"
+# A name of their own: a wildcard must not reach other tests' processes.
+prog=uid-$$
+ln -s "$TARGETS/target-prog" "$T/$prog"
+for x in 1 2; do
+	target_start "u$x" "$T/$prog"
+	ask "u$x" "become 65534" '^became 65534$'
+done
+run_ulp trigger -p "$prog" -j 1 "$T/private.so"
+summary_is 0 0 2
+n=$(grep -c "runs as uid 65534 (gid 65534), which cannot open '$T/private.so'" <<<"$ERR")
+[ "$n" = 2 ] || fail "expected the uid error for both processes, got $n"
+run_ulp trigger -p "$prog" -j 1 "$T/open/plain.so"
+summary_is 2 0 0
+for x in 1 2; do
+	ask "u$x" "plain 5" '^plain 1005$'
+	target_stop "u$x"
+done
 
 step "ulp as nobody: the kernel refuses, the message says why and what to do"
 as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
