@@ -55,6 +55,14 @@ revert_ok "$pid" "$J/patches/plain.so"
 ask t "plain 5" '^plain 6$'
 check_not_applied "$pid" "$J/patches/plain.so"
 
+step "a file under the chroot, named through /proc/PID/root"
+install -m 644 "$(container cet)" "$J/patches/cet.so"
+trigger_ok "$pid" "/proc/$pid/root/patches/cet.so"
+ask t "cet 5" '^cet 15$'
+patch_path_is "$pid" /patches/cet.so
+revert_ok "$pid" "$J/patches/cet.so"
+ask t "cet 5" '^cet 10$'
+
 step "--all-or-nothing --revert-all, undone: the reverted patch is found through the chroot"
 ln -s "$TARGETS/target-prog" "$T/$prog"
 target_start h "$T/$prog"
