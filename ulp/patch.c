@@ -27,9 +27,11 @@
 #include "ulp/log.h"
 #include "ulp/objects.h"
 #include "ulp/patch.h"
+#include "ulp/proc.h"
 #include "ulp/run-out.h"
 #include "ulp/runtime.h"
 #include "ulp/stack-check.h"
+#include "ulp/target-path.h"
 
 #define BACKOFF_START_US 1000
 #define BACKOFF_MAX_US	 100000
@@ -76,6 +78,7 @@ struct trigger {
 	struct stack_checker *sc;  /* walks stacks: for borrowing, then for the switch */
 	struct stack_finding last; /* why the last stop was not consistent */
 	uint64_t deadline;
+	char path[PATH_MAX]; /* the patch file as the process opens it */
 };
 
 __attribute__((format(printf, 4, 5))) static int report(struct trigger *tr, enum trigger_outcome outcome, int code,
@@ -90,6 +93,33 @@ __attribute__((format(printf, 4, 5))) static int report(struct trigger *tr, enum
 	return code < 0 ? code : -1;
 }
 
+/*
+ * The kernel refused ulp the process.  A process that changed its user or
+ * group after it started (a daemon dropping root) is not dumpable: its
+ * own user may not trace it either, only root (CAP_SYS_PTRACE).
+ */
+static int report_not_permitted(struct trigger *tr)
+{
+	struct proc_creds c;
+	uid_t me = geteuid();
+	if (me == 0 || proc_creds(tr->pid, &c) < 0)
+		return report(tr, OUTCOME_FAILED, -EPERM,
+			      "cannot access process %d: operation not permitted; run ulp as root or as the "
+			      "process's owner",
+			      tr->pid);
+	if (c.euid == me && c.proc_owner != c.euid)
+		return report(tr, OUTCOME_FAILED, -EPERM,
+			      "cannot access process %d: operation not permitted: it runs as uid %u like ulp, but it "
+			      "changed its user or group after it started, which makes it not dumpable, and only "
+			      "root may trace such a process; run ulp as root",
+			      tr->pid, (unsigned)c.euid);
+	return report(tr, OUTCOME_FAILED, -EPERM,
+		      "cannot access process %d: operation not permitted: it runs as uid %u, ulp as uid %u; run "
+		      "ulp as root%s",
+		      tr->pid, (unsigned)c.euid, (unsigned)me,
+		      c.proc_owner == c.euid ? " or as the process's owner" : " (the process is not dumpable)");
+}
+
 static int access_error(struct trigger *tr, int r)
 {
 	if (r == -ESRCH)
@@ -101,10 +131,7 @@ static int access_error(struct trigger *tr, int r)
 				      "cannot attach to process %d: it is traced by process %d (a debugger or another "
 				      "ulp); retry when it is done",
 				      tr->pid, tracer);
-		return report(tr, OUTCOME_FAILED, -EPERM,
-			      "cannot access process %d: operation not permitted; run ulp as root or as the "
-			      "process's owner",
-			      tr->pid);
+		return report_not_permitted(tr);
 	}
 	return report(tr, OUTCOME_FAILED, r, "cannot access process %d: %s", tr->pid, ulp_strerror(r));
 }
@@ -155,6 +182,25 @@ static int inspect_registry(struct trigger *tr, struct registry *reg)
 
 static int half_switch_undo(struct trigger *tr);
 
+/*
+ * The path the runtime is to open the patch file at: where the process,
+ * from its root and as its user, finds the very file ulp checked
+ * (ulp/target-path.c).  The runtime opens it only to load a patch it
+ * does not hold yet; otherwise the path is for its messages.
+ */
+static int trigger_locate(struct trigger *tr, const struct registry *reg)
+{
+	const struct patch_file *pf = tr->pf;
+	char why[sizeof(tr->rep->msg)];
+	if (!pf)
+		return 0;
+	snprintf(tr->path, sizeof(tr->path), "%s", pf->path);
+	if (tr->o->revert || registry_state(reg, pf->c.digest) != 0)
+		return 0;
+	int r = target_path_find(tr->pid, pf->path, tr->path, sizeof(tr->path), why, sizeof(why));
+	return r < 0 ? report(tr, OUTCOME_FAILED, r, "%s", why) : 0;
+}
+
 /* Before touching the process: is there anything to do, and can we? */
 static int trigger_inspect(struct trigger *tr)
 {
@@ -196,6 +242,8 @@ static int trigger_inspect(struct trigger *tr)
 		return report(tr, OUTCOME_FAILED, r, "cannot read the patch registry of process %d: %s", tr->pid,
 			      ulp_strerror(r));
 	r = inspect_registry(tr, &reg);
+	if (r == 0)
+		r = trigger_locate(tr, &reg);
 	registry_release(&reg);
 	return r;
 }
@@ -264,7 +312,7 @@ static int trigger_load(struct trigger *tr)
 {
 	uint64_t start = clock_us();
 	const struct patch_file *pf = tr->pf;
-	struct call_blob path = { pf ? pf->path : "", pf ? strlen(pf->path) + 1 : 0 };
+	struct call_blob path = { tr->path, strlen(tr->path) + 1 };
 	struct call_blob id = { pf ? pf->c.digest : NULL, ULP_DIGEST_LEN };
 	struct call_blob lib = { tr->o->revert_all, tr->o->revert_all ? strlen(tr->o->revert_all) + 1 : 0 };
 	struct call_arg args[] = {
@@ -876,11 +924,13 @@ void patch_trigger(pid_t pid, const struct patch_file *pf, const struct trigger_
 	rep->total_us = clock_us() - start;
 }
 
-/* The paths of the registry records with the ids in @done->prior, in that order. */
+/* The paths of the registry records with the ids in @done->prior, in that
+ * order: where ulp finds the files the process opened from its root. */
 static int prior_paths(pid_t pid, const struct trigger_report *done, char (*paths)[PATH_MAX])
 {
 	struct runtime_view v = RUNTIME_VIEW_INIT;
 	struct registry reg = REGISTRY_INIT;
+	char back[PATH_MAX];
 	int r = runtime_view_open(pid, &v);
 	if (r == 0)
 		r = runtime_registry_read(&v.mem, &v.rt, &reg);
@@ -889,6 +939,8 @@ static int prior_paths(pid_t pid, const struct trigger_report *done, char (*path
 		for (size_t i = 0; r == -ULP_E_NOT_APPLIED && i < reg.n; i++)
 			if (memcmp(reg.e[i].p.id, done->prior[k], ULP_DIGEST_LEN) == 0)
 				r = remote_read_string(&v.mem, reg.e[i].p.path, paths[k], PATH_MAX);
+		if (r == 0 && target_path_back(pid, paths[k], back, sizeof(back)) == 0)
+			memcpy(paths[k], back, sizeof(back));
 	}
 	registry_release(&reg);
 	runtime_view_close(&v);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libpulp/procmaps.h"
@@ -328,4 +329,70 @@ int proc_seccomp_mode(pid_t pid)
 	int mode = at ? (int)strtol(at + strlen("\nSeccomp:"), NULL, 10) : -1;
 	free(text);
 	return mode;
+}
+
+/* The decimal numbers after "\nKEY:" in @text, at most @max (*@ret_n is
+ * @max + 1 if there are more); -EPROTO if absent. */
+static int status_numbers(const char *text, const char *key, uint64_t *out, size_t max, size_t *ret_n)
+{
+	char pat[32];
+	snprintf(pat, sizeof(pat), "\n%s:", key);
+	const char *s = strstr(text, pat);
+	if (!s)
+		return -EPROTO;
+	s += strlen(pat);
+	size_t n = 0;
+	for (;;) {
+		s += strspn(s, " \t");
+		if (*s == '\n' || !*s)
+			break;
+		char *end;
+		uint64_t v = strtoull(s, &end, 10);
+		if (end == s)
+			return -EPROTO;
+		if (n == max) {
+			*ret_n = n + 1; /* more than fit */
+			return 0;
+		}
+		out[n++] = v;
+		s = end;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+int proc_creds(pid_t pid, struct proc_creds *ret_creds)
+{
+	struct proc_creds c = { .groups_complete = true };
+	uint64_t uids[4], gids[4], groups[PROC_GROUPS_MAX];
+	size_t nu = 0, ng = 0, ngroups = 0;
+	char *text, path[64];
+	int r = proc_read_all(pid, "status", &text);
+	if (r < 0)
+		return r;
+	r = status_numbers(text, "Uid", uids, 4, &nu);
+	if (r == 0)
+		r = status_numbers(text, "Gid", gids, 4, &ng);
+	if (r == 0)
+		r = status_numbers(text, "Groups", groups, PROC_GROUPS_MAX, &ngroups);
+	c.cap_eff = status_mask(text, "\nCapEff:");
+	free(text);
+	if (r == 0 && (nu != 4 || ng != 4))
+		r = -EPROTO;
+	if (r < 0)
+		return r;
+	c.euid = (uid_t)uids[1];
+	c.fsuid = (uid_t)uids[3];
+	c.fsgid = (gid_t)gids[3];
+	c.groups_complete = ngroups <= PROC_GROUPS_MAX;
+	c.ngroups = c.groups_complete ? ngroups : PROC_GROUPS_MAX;
+	for (size_t i = 0; i < c.ngroups; i++)
+		c.groups[i] = (gid_t)groups[i];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	c.proc_owner = st.st_uid;
+	*ret_creds = c;
+	return 0;
 }

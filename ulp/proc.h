@@ -70,6 +70,25 @@ int proc_comm(pid_t pid, char *buf, size_t len);
 /** proc_tracer() - pid of the process tracing @pid, 0 if none. */
 pid_t proc_tracer(pid_t pid);
 
+#define PROC_GROUPS_MAX 256
+
+/* Whom a process acts as: from /proc/PID/status. */
+struct proc_creds {
+	uid_t euid, fsuid; /* fsuid, fsgid and groups: whom the files see */
+	gid_t fsgid;
+	gid_t groups[PROC_GROUPS_MAX]; /* supplementary */
+	size_t ngroups;
+	bool groups_complete; /* false: it has more than PROC_GROUPS_MAX */
+	uint64_t cap_eff;
+	/* The owner of its /proc files: root, not euid, when the process is
+	 * not dumpable (it changed its ids after start), and only root may
+	 * then trace it. */
+	uid_t proc_owner;
+};
+
+/** proc_creds() - the ids, groups and effective capabilities of @pid. */
+int proc_creds(pid_t pid, struct proc_creds *ret_creds);
+
 const char *path_basename(const char *path);
 
 #endif

@@ -16,12 +16,17 @@
  *               dynamic loader records it, which is what debuggers open),
  *               then "libs end"
  *   pid      -> "pid P"
+ *   become N -> "became N": drops to uid and gid N with no supplementary
+ *               groups, as a daemon started as root does; the kernel then
+ *               makes the process not dumpable
  *   watch N  -> "watching": a thread calls plain_value(N) in a tight loop
  *               and records each value that differs from the one before
  *   seen     -> "seen V1 V2 ... calls C": stops that thread; the values in
  *               the order they were first answered after each change
  *   quit     -> "bye", exits
  */
+#include <errno.h>
+#include <grp.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -68,6 +73,15 @@ static void do_libs(void)
 {
 	dl_iterate_phdr(lib_print, NULL);
 	say("libs end");
+}
+
+static void do_become(int id)
+{
+	if (setgroups(0, NULL) < 0 || setresgid((gid_t)id, (gid_t)id, (gid_t)id) < 0 ||
+	    setresuid((uid_t)id, (uid_t)id, (uid_t)id) < 0)
+		say("ERR become %d: %s", id, strerror(errno));
+	else
+		say("became %d", id);
 }
 
 /* watch/seen: every change of plain_value()'s answer, as a caller in a
@@ -151,6 +165,8 @@ static bool command_run(const char *word, int n, const char *line)
 		do_libs();
 	else if (strcmp(word, "pid") == 0)
 		say("pid %d", (int)getpid());
+	else if (strcmp(word, "become") == 0)
+		do_become(n);
 	else if (strcmp(word, "watch") == 0)
 		do_watch(n);
 	else if (strcmp(word, "seen") == 0)
