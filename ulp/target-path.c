@@ -36,6 +36,7 @@
 /* The process's root directory as ulp reaches it. */
 struct root_view {
 	pid_t pid;
+	pid_t tid;	   /* a live thread (the main one may have exited) */
 	int fd;		   /* /proc/PID/root, O_PATH */
 	ino_t ns;	   /* its mount namespace */
 	bool other_ns;	   /* not ulp's */
@@ -70,15 +71,20 @@ static int root_view_open(pid_t pid, struct root_view *rv)
 	char path[64];
 	ino_t mine = 0, its = 0;
 	rv->pid = pid;
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
-	int r = ns_ino("/proc/self/ns/mnt", &mine);
+	/* Through a live thread: a main thread that called pthread_exit()
+	 * has no root or namespace to show any more. */
+	int r = proc_live_task(pid, &rv->tid);
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/mnt", (int)pid, (int)rv->tid);
+	r = ns_ino("/proc/self/ns/mnt", &mine);
 	if (r == 0)
 		r = ns_ino(path, &its);
 	if (r < 0)
 		return r;
 	rv->ns = its;
 	rv->other_ns = mine != its;
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/root", (int)pid, (int)rv->tid);
 	ssize_t n = readlink(path, rv->at, sizeof(rv->at) - 1);
 	if (n < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
@@ -216,7 +222,7 @@ static void locate_in_mounts(struct locate *l, const char *path)
 	char fspath[PATH_MAX], cand[PATH_MAX], file[64];
 	if (!fs_path_of(path, &l->want, fspath, sizeof(fspath)))
 		return;
-	snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)l->rv->pid);
+	snprintf(file, sizeof(file), "/proc/%d/task/%d/mountinfo", (int)l->rv->pid, (int)l->rv->tid);
 	FILE *f = fopen(file, "re");
 	struct mount_line *m = malloc(sizeof(*m));
 	char *line = NULL;
