@@ -147,11 +147,28 @@ static bool stop_is_syscall(int status)
 /* Record what a wait status says about @t. Return 1 if @t is now stopped,
  * 0 if it is gone.  A system call stop carries no signal; whether our
  * interrupt is still pending behind it is thread_stop()'s to settle. */
+void thread_running(struct thread *t)
+{
+	t->stopped = false;
+	t->no_eintr = false;
+}
+
+int thread_peek_ip(struct thread *t, uint64_t *ret_ip)
+{
+	struct arch_regs r = ARCH_REGS_INIT;
+	int e = arch_regs_save_gp(t->tid, &r);
+	if (e < 0)
+		return e;
+	*ret_ip = arch_regs_ip(&r);
+	t->no_eintr = !arch_regs_eintr_restart(&r);
+	return 0;
+}
+
 static int thread_note_status(struct thread *t, int status)
 {
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		t->gone = true;
-		t->stopped = false;
+		thread_running(t);
 		return 0;
 	}
 	t->stopped = true;
@@ -269,10 +286,10 @@ int thread_stop(struct process *p, struct thread *t, int timeout_ms)
 		if (errno != ESRCH)
 			return -errno;
 		t->gone = true;
-		t->stopped = false;
+		thread_running(t);
 		return 0;
 	}
-	t->stopped = false;
+	thread_running(t);
 	t->interrupted = true;
 	return thread_wait_stop(p, t, timeout_ms, &status);
 }
@@ -281,7 +298,7 @@ int thread_syscall_cont(struct thread *t)
 {
 	if (ptrace(PTRACE_SYSCALL, t->tid, NULL, NULL) < 0)
 		return -errno;
-	t->stopped = false;
+	thread_running(t);
 	return 0;
 }
 
@@ -322,6 +339,8 @@ int thread_eintr_undo(struct process *p, struct thread *t, struct arch_regs *reg
 {
 	struct arch_regs own = ARCH_REGS_INIT;
 	struct arch_regs *r = regs ? regs : &own;
+	if (!regs && t->no_eintr)
+		return 0; /* seen in this stop already (thread_peek_ip()) */
 	if (!regs && arch_regs_save_gp(t->tid, &own) < 0)
 		return 0; /* gone: nothing to resume */
 	struct arch_regs changed = *r;
@@ -349,7 +368,7 @@ int thread_resume(struct process *p, struct thread *t)
 		}
 		return -errno;
 	}
-	t->stopped = false;
+	thread_running(t);
 	t->sig = 0;
 	if (t->trap_pending) {
 		/* Our interrupt fires right after the signal is set up: take

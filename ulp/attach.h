@@ -26,6 +26,7 @@ struct thread {
 	bool interrupted;  /* PTRACE_INTERRUPT sent, stop not seen yet */
 	bool trap_pending; /* interrupted while already in a signal stop */
 	int sig;	   /* signal to deliver when it resumes */
+	bool no_eintr;	   /* seen stopped not in a call to make again (thread_eintr_undo) */
 };
 
 struct process {
@@ -58,6 +59,20 @@ size_t process_live_threads(const struct process *p);
 int thread_stop(struct process *p, struct thread *t, int timeout_ms);
 int thread_wait_event(struct process *p, struct thread *t, int timeout_ms, int *ret_status);
 int thread_resume(struct process *p, struct thread *t);
+
+/**
+ * thread_running() - @t was let go: what was seen of it while stopped no
+ * longer holds.  Every resume of a seized thread goes through it.
+ */
+void thread_running(struct thread *t);
+
+/**
+ * thread_peek_ip() - the instruction pointer of the stopped @t, read with
+ * all its registers in one call: whether the stop ended a call to make
+ * again is noted at the same time, so that thread_eintr_undo() need not
+ * read them again when the thread is let go (it would lengthen a pause).
+ */
+int thread_peek_ip(struct thread *t, uint64_t *ret_ip);
 
 /**
  * thread_syscall_cont() - resume the stopped @t with PTRACE_SYSCALL: it

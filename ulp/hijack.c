@@ -123,7 +123,7 @@ static int thread_deliver(struct process *p, struct thread *t)
 		bool pending = t->trap_pending;
 		if (ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)t->sig) < 0)
 			return -errno;
-		t->stopped = false;
+		thread_running(t);
 		t->sig = 0;
 		t->trap_pending = false;
 		t->interrupted = pending;

@@ -397,7 +397,7 @@ static int txn_find_busy_thread(struct trigger *tr, pid_t *ret_tid, uint64_t *re
 		uint64_t ip;
 		if (t->gone)
 			continue;
-		int r = arch_thread_ip(t->tid, &ip);
+		int r = thread_peek_ip(t, &ip);
 		if (r < 0)
 			return r;
 		for (uint32_t w = 0; w < tr->txn.head.nwrites; w++) {
